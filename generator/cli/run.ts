@@ -1,0 +1,67 @@
+/** `beeorm-gen` as a function of its arguments, so tests can run it in-process. */
+import { OutputCache } from "../emit/output-cache.js";
+import { parseArgs, USAGE, UsageError, type CliOptions } from "./args.js";
+import { defaultCacheDir, generate } from "./generate.js";
+import { watchSchema } from "./watch.js";
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly cwd: string;
+}
+
+/** Runs the CLI and resolves to its exit code (0 ok, 1 schema errors or stale, 2 usage). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    return usageFailure(error, io);
+  }
+  if (options.help) {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    if (options.watch) return await watchSchema(options, io);
+    return await generateOnce(options, io);
+  } catch (error) {
+    return usageFailure(error, io);
+  }
+}
+
+async function generateOnce(options: CliOptions, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const cacheDir = options.cache ? defaultCacheDir(io.cwd) : undefined;
+  const cache = new OutputCache(cacheDir, options.check);
+  const outcome = await generate({ schemaDir: options.schemaDir, outDir: options.outDir, dryRun: options.check, cache });
+  if (!outcome.ok) {
+    io.err(outcome.diagnostics);
+    return 1;
+  }
+  const { changed, stale } = outcome.diff;
+  if (options.check) {
+    if (changed.length === 0 && stale.length === 0) {
+      if (!options.quiet) io.out(`${options.outDir} is up to date (${outcome.files.size} files)\n`);
+      return 0;
+    }
+    const lines = [...changed.map((p) => `  ${p} (out of date)`), ...stale.map((p) => `  ${p} (no longer generated)`)];
+    io.err(`${options.outDir} is stale; run beeorm-gen to update:\n${lines.join("\n")}\n`);
+    return 1;
+  }
+  if (!options.quiet) {
+    const ms = Math.round(performance.now() - started);
+    io.out(`generated ${outcome.files.size} files into ${options.outDir} (${changed.length} written, ${stale.length} removed) in ${ms} ms\n`);
+  }
+  return 0;
+}
+
+function usageFailure(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError) {
+    io.err(`beeorm-gen: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`beeorm-gen: ${message}\n`);
+  return 2;
+}

@@ -1,0 +1,171 @@
+/**
+ * One file per entity: its draft, read-only and input types, its prepared SQL and its descriptor
+ * (validation, row and cache converters, change detection) as straight-line code.
+ */
+import { createHash } from "node:crypto";
+import { StructureKind, VariableDeclarationKind, type ImportDeclarationStructure, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
+import type { EntityModel } from "../model.js";
+import {
+  changedCondition,
+  createExpression,
+  draftType,
+  fromCacheExpression,
+  fromRowExpression,
+  isOptionalInput,
+  toCacheExpression,
+  toRowExpression,
+  validateStatement,
+} from "./field-code.js";
+import { descriptorName, enumValuesName, camelCase } from "./names.js";
+import { entitySql, indexSelectIds } from "./sql-emitter.js";
+import { docs, helperImports, objectLiteral } from "./structure-helpers.js";
+
+/** What an entity file depends on; the cache key of its output. */
+export interface EntityFileInput {
+  readonly entity: EntityModel;
+  readonly header: string;
+}
+
+/** Builds the structure of `<entity>.ts`. */
+export function entityFileStructure({ entity, header }: EntityFileInput): OptionalKind<SourceFileStructure> {
+  const name = entity.name;
+  const draft = `${name}Draft`;
+  const input = `${name}Input`;
+  const fields = entity.fields;
+  const methods = descriptorMethods(entity);
+  const enumNames = [...new Set(fields.flatMap((f) => (f.type.kind === "enum" || f.type.kind === "set" ? [f.type.enumName] : [])))].sort();
+  const statements: (string | StatementStructures)[] = [
+    `// ${header}`,
+    helperImports(methods.join("\n"), ["EntityDescriptor", "Frozen", "NewInput"]),
+    ...(enumNames.length > 0
+      ? [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: "./enums.js", namedImports: enumNames.flatMap((e) => [`type ${e}`, enumValuesName(e)]) } satisfies ImportDeclarationStructure]
+      : []),
+    {
+      kind: StructureKind.Interface,
+      name: draft,
+      isExported: true,
+      docs: docs(`A ${name} being created or edited: \`orm.${camelCase(name)}.new()\` and \`edit()\` return one.${entity.doc ? `\n\n${entity.doc}` : ""}`),
+      properties: fields.map((f) => ({ name: f.name, type: draftType(f), docs: docs(fieldDoc(entity, f.name)) })),
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name,
+      isExported: true,
+      docs: docs(`A ${name} as loaders return it: read-only, shared with the cache.${entity.doc ? `\n\n${entity.doc}` : ""}`),
+      type: `Frozen<${draft}>`,
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: input,
+      isExported: true,
+      docs: docs(`The fields of a new ${name}; the optional ones default as the schema says.`),
+      type: `NewInput<${draft}, ${optionalInputs(entity)}>`,
+    },
+    selectConstant(entity),
+    sqlConstant(entity),
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: docs(`How the runtime stores, caches and validates a ${name} (table \`${entity.table}\`).`),
+      declarations: [
+        {
+          name: descriptorName(name),
+          type: `EntityDescriptor<${draft}, ${input}>`,
+          initializer: objectLiteral([...descriptorProperties(entity), ...methods]),
+        },
+      ],
+    },
+  ];
+  return { statements };
+}
+
+function optionalInputs(entity: EntityModel): string {
+  const names = entity.fields.filter((f) => f.type.kind !== "id" && isOptionalInput(f)).map((f) => JSON.stringify(f.name));
+  return names.length > 0 ? names.join(" | ") : "never";
+}
+
+function fieldDoc(entity: EntityModel, fieldName: string): string {
+  const field = entity.fields.find((f) => f.name === fieldName)!;
+  const column = `Column \`${field.column}\` ${field.mysqlType}${field.nullable ? "" : " NOT NULL"}.`;
+  if (field.type.kind === "id") return `Primary key, assigned by \`new()\` before any SQL runs. ${column}`;
+  const reference = field.type.kind === "reference" ? ` The id of a ${field.type.entity}.` : "";
+  return field.doc ? `${field.doc}\n\n${column}${reference}` : `${column}${reference}`;
+}
+
+function sqlConstant(entity: EntityModel): StatementStructures {
+  const sql = entitySql(entity);
+  const select = sql.selectAll.slice(0, sql.selectAll.indexOf(" ORDER BY "));
+  const withSelect = (text: string): string =>
+    text.startsWith(select) ? `select + ${JSON.stringify(text.slice(select.length))}` : JSON.stringify(text);
+  const list = (l: { prefix: string; item: string; separator: string; suffix: string }): string =>
+    `{ prefix: ${withSelect(l.prefix)}, item: ${JSON.stringify(l.item)}, separator: ${JSON.stringify(l.separator)}, suffix: ${JSON.stringify(l.suffix)} }`;
+  const body = [
+    `insert: ${list(sql.insert)}`,
+    `selectById: ${withSelect(sql.selectById)}`,
+    `selectByIds: ${list(sql.selectByIds)}`,
+    `selectAll: ${withSelect(sql.selectAll)}`,
+    `update: { prefix: ${JSON.stringify(sql.update.prefix)}, assignments: [${sql.update.assignments.map((a) => JSON.stringify(a)).join(", ")}], suffix: ${JSON.stringify(sql.update.suffix)} }`,
+    `deleteByIds: ${list(sql.deleteByIds)}`,
+  ];
+  return {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: docs(`Prepared statements of \`${entity.table}\`; every value is a bound \`?\`.`),
+    declarations: [{ name: `${camelCase(entity.name)}Sql`, initializer: `{\n${body.join(",\n")},\n}` }],
+  };
+}
+
+/** \`SELECT <every column> FROM <table>\`, shared by the entity's select statements. */
+function selectConstant(entity: EntityModel): StatementStructures {
+  const sql = entitySql(entity);
+  return {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: "select", initializer: JSON.stringify(sql.selectAll.slice(0, sql.selectAll.indexOf(" ORDER BY "))) }],
+  };
+}
+
+function descriptorProperties(entity: EntityModel): string[] {
+  const columns = entity.fields.map((f) => f.column);
+  const indexes = entity.indexes.map((index) => {
+    const positions = index.fields.map((name) => entity.fields.findIndex((f) => f.name === name));
+    return `{ name: ${JSON.stringify(index.name)}, unique: ${index.unique}, cached: ${index.cached}, columns: [${positions.join(", ")}], selectIds: ${JSON.stringify(indexSelectIds(entity, index))} }`;
+  });
+  return [
+    `name: ${JSON.stringify(entity.name)}`,
+    `table: ${JSON.stringify(entity.table)}`,
+    `mysqlPool: ${JSON.stringify(entity.mysqlPool)}`,
+    `redisCache: ${entity.redisCache === undefined ? "undefined" : JSON.stringify(entity.redisCache)}`,
+    `localCache: ${entity.localCache === undefined ? "undefined" : String(entity.localCache.limit ?? 0)}`,
+    `cacheAll: ${entity.cacheAll}`,
+    `asyncQueue: ${JSON.stringify(entity.asyncQueue)}`,
+    `logTable: ${entity.log === undefined ? "undefined" : `{ table: ${JSON.stringify(entity.log.table)}, mysqlPool: ${JSON.stringify(entity.log.mysqlPool)} }`}`,
+    `schemaHash: ${JSON.stringify(schemaHash(entity))}`,
+    `columns: [${columns.map((c) => JSON.stringify(c)).join(", ")}]`,
+    `sql: ${camelCase(entity.name)}Sql`,
+    `indexes: [${indexes.join(", ")}]`,
+  ];
+}
+
+function descriptorMethods(entity: EntityModel): string[] {
+  const fields = entity.fields;
+  const draft = `${entity.name}Draft`;
+  const validations = fields.map((f) => validateStatement(entity.name, f)).filter((s): s is string => s !== undefined);
+  const changes = fields.map((f, i) => (i === 0 ? "" : `if (${changedCondition(f)}) changed.push(${i});`)).filter((s) => s);
+  return [
+    `create(id, input) {\n return { id, ${fields.slice(1).map((f) => `${f.name}: ${createExpression(f)}`).join(", ")} };\n}`,
+    `validate(d) {\n${validations.join("\n")}\n}`,
+    `toRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
+    `fromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
+    `toCache(e) {\n return [${fields.map(toCacheExpression).join(", ")}];\n}`,
+    `fromCache(v): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromCacheExpression(f, i)}`).join(", ")} };\n}`,
+    `changes(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
+  ];
+}
+
+/** Changes whenever the table's column layout changes (names, types, nullability, order). */
+function schemaHash(entity: EntityModel): string {
+  const layout = entity.fields.map((f) => `${f.column} ${f.mysqlType} ${f.nullable ? "NULL" : "NOT NULL"}`);
+  return createHash("sha256").update(`${entity.table}\n${layout.join("\n")}`).digest("hex").slice(0, 12);
+}

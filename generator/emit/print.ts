@@ -1,0 +1,45 @@
+/** Turns a unit's ts-morph structure into (unformatted) TypeScript text. */
+import { type CodeBlockWriter, printStructure as printTsMorphStructure, StructureKind, type OptionalKind, type SourceFileStructure } from "ts-morph";
+import { barrelFileStructure } from "./barrel-emitter.js";
+import { entityFileStructure } from "./entity-emitter.js";
+import { enumsFileStructure } from "./enums-emitter.js";
+import type { FileUnit } from "./plan.js";
+
+/** The source text of a TypeScript unit. */
+export function printUnit(unit: Exclude<FileUnit, { kind: "text" }>): string {
+  return printStructure(structureOf(unit));
+}
+
+function structureOf(unit: Exclude<FileUnit, { kind: "text" }>): OptionalKind<SourceFileStructure> {
+  switch (unit.kind) {
+    case "entity":
+      return entityFileStructure(unit.input);
+    case "enums":
+      return enumsFileStructure(unit.input);
+    case "barrel":
+      return barrelFileStructure(unit.input);
+  }
+}
+
+/** Separates top-level declarations by a blank line, as a person would. */
+function spaced(structure: OptionalKind<SourceFileStructure>): OptionalKind<SourceFileStructure> {
+  const statements = structure.statements;
+  if (!Array.isArray(statements)) return structure;
+  const out: typeof statements = [];
+  for (const statement of statements) {
+    const isImport = typeof statement === "object" && statement !== null && "kind" in statement && statement.kind === StructureKind.ImportDeclaration;
+    const previous = out[out.length - 1];
+    const previousIsImport = typeof previous === "object" && previous !== null && "kind" in previous && previous.kind === StructureKind.ImportDeclaration;
+    if (out.length > 0 && !(isImport && previousIsImport)) out.push(blankLine);
+    out.push(statement);
+  }
+  return { ...structure, statements: out };
+}
+
+const blankLine = (writer: CodeBlockWriter): void => {
+  writer.blankLine();
+};
+
+function printStructure(structure: OptionalKind<SourceFileStructure>): string {
+  return printTsMorphStructure({ ...spaced(structure), kind: StructureKind.SourceFile }, { indentNumberOfSpaces: 2 });
+}

@@ -1,0 +1,27 @@
+/** Small builders shared by the ts-morph emitters. */
+import { StructureKind, type ImportDeclarationStructure, type JSDocStructure } from "ts-morph";
+
+/** Runtime functions generated code may call; imported only when used. */
+const RUNTIME_HELPERS = [
+  "bindBigInt", "bindDate", "bindDateTime", "bindSet", "cacheBytes", "cacheDate",
+  "checkBigInt", "checkBool", "checkBytes", "checkDate", "checkDateTime", "checkDecimal", "checkEnum", "checkFloat",
+  "checkInt", "checkReference", "checkSet", "checkText", "checkVarchar",
+  "rowBigInt", "rowBool", "rowBytes", "rowDate", "rowDateTime", "rowId", "rowNumber", "rowSet",
+  "sameBytes", "sameDate", "sameSet", "uncacheBigInt", "uncacheBytes", "uncacheDate",
+];
+
+/** A TSDoc block with `text` as its description. */
+export function docs(text: string): JSDocStructure[] {
+  return [{ kind: StructureKind.JSDoc, description: text }];
+}
+
+/** `import { type …, … } from "beeorm/runtime"` for `types` and the helpers `code` calls. */
+export function helperImports(code: string, types: readonly string[]): ImportDeclarationStructure {
+  const used = RUNTIME_HELPERS.filter((name) => code.includes(`${name}(`));
+  return { kind: StructureKind.ImportDeclaration, moduleSpecifier: "beeorm/runtime", namedImports: [...types.map((t) => `type ${t}`), ...used] };
+}
+
+/** An object literal from `key: value` / method members. */
+export function objectLiteral(members: readonly string[]): string {
+  return `{\n${members.join(",\n")}\n}`;
+}
