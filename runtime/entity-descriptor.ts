@@ -23,6 +23,14 @@ export interface EntitySql {
   readonly selectByIds: SqlList;
   /** Every row, ordered by id. */
   readonly selectAll: string;
+  /** Every id, ordered. */
+  readonly selectAllIds: string;
+  /** `SELECT <every column> FROM <table> `: the start of search queries. */
+  readonly selectFrom: string;
+  /** `SELECT `ID` FROM <table> `: the start of id searches. */
+  readonly selectIdsFrom: string;
+  /** `SELECT COUNT(*) FROM <table> `: the start of counts. */
+  readonly countFrom: string;
   /** UPDATE of the changed columns: item `i` of `assignments` sets column `i`; the id binds last. */
   readonly update: { readonly prefix: string; readonly assignments: readonly string[]; readonly suffix: string };
   readonly deleteByIds: SqlList;
@@ -37,6 +45,8 @@ export interface IndexDescriptor {
   readonly columns: readonly number[];
   /** SELECT of the matching rows' ids, ordered by id; nullable columns compared with `<=>`. */
   readonly selectIds: string;
+  /** The same condition, selecting every column. */
+  readonly selectRows: string;
 }
 
 /** Everything the runtime needs about one entity. `D` is its draft (mutable) type. */
@@ -52,6 +62,8 @@ export interface EntityDescriptor<D extends { id: number }, I = Partial<D>> {
   readonly logTable: { readonly table: string; readonly mysqlPool: string } | undefined;
   /** Changes whenever the column layout changes; versions cached rows. */
   readonly schemaHash: string;
+  /** True when a column holds bytes: readers then get copies, since byte arrays cannot be frozen. */
+  readonly hasBytes: boolean;
   /** Column names, `ID` first. */
   readonly columns: readonly string[];
   readonly sql: EntitySql;

@@ -25,3 +25,46 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(describe).join(", ")}]`;
   return String(value);
 }
+
+/** A MySQL statement failed. Keeps the SQL, its parameters and the driver's error. */
+export class QueryError extends Error {
+  override name = "QueryError";
+
+  constructor(
+    message: string,
+    /** The SQL text as sent, with `?` placeholders. */
+    readonly sql: string,
+    /** The bound values. */
+    readonly params: readonly unknown[],
+    /** The mysql2 error (with `code`, `errno`, `sqlState`). */
+    override readonly cause: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** An INSERT or UPDATE broke a unique index (MySQL error 1062). */
+export class DuplicateKeyError extends QueryError {
+  override name = "DuplicateKeyError";
+
+  constructor(
+    sql: string,
+    params: readonly unknown[],
+    cause: unknown,
+    /** The index, e.g. `code` or `TitleInCategory` (`PRIMARY` for the id). */
+    readonly index: string,
+    /** The duplicated key as MySQL printed it, e.g. `cars` or `Model T-12`. */
+    readonly value: string,
+  ) {
+    super(`duplicate key: ${JSON.stringify(value)} already exists in unique index ${index}`, sql, params, cause);
+  }
+}
+
+/** MySQL committed but writing the caches failed; the affected cache entries were dropped where possible. */
+export class CacheWriteError extends Error {
+  override readonly name = "CacheWriteError";
+
+  constructor(message: string, override readonly cause: unknown) {
+    super(message, { cause });
+  }
+}

@@ -17,7 +17,7 @@ import {
   validateStatement,
 } from "./field-code.js";
 import { descriptorName, enumValuesName, camelCase } from "./names.js";
-import { entitySql, indexSelectIds } from "./sql-emitter.js";
+import { entitySql, indexSelectIds, indexSelectRows } from "./sql-emitter.js";
 import { docs, helperImports, objectLiteral } from "./structure-helpers.js";
 
 /** What an entity file depends on; the cache key of its output. */
@@ -95,16 +95,17 @@ function fieldDoc(entity: EntityModel, fieldName: string): string {
 
 function sqlConstant(entity: EntityModel): StatementStructures {
   const sql = entitySql(entity);
-  const select = sql.selectAll.slice(0, sql.selectAll.indexOf(" ORDER BY "));
-  const withSelect = (text: string): string =>
-    text.startsWith(select) ? `select + ${JSON.stringify(text.slice(select.length))}` : JSON.stringify(text);
   const list = (l: { prefix: string; item: string; separator: string; suffix: string }): string =>
-    `{ prefix: ${withSelect(l.prefix)}, item: ${JSON.stringify(l.item)}, separator: ${JSON.stringify(l.separator)}, suffix: ${JSON.stringify(l.suffix)} }`;
+    `{ prefix: ${withSelect(entity, l.prefix)}, item: ${JSON.stringify(l.item)}, separator: ${JSON.stringify(l.separator)}, suffix: ${JSON.stringify(l.suffix)} }`;
   const body = [
     `insert: ${list(sql.insert)}`,
-    `selectById: ${withSelect(sql.selectById)}`,
+    `selectById: ${withSelect(entity, sql.selectById)}`,
     `selectByIds: ${list(sql.selectByIds)}`,
-    `selectAll: ${withSelect(sql.selectAll)}`,
+    `selectAll: ${withSelect(entity, sql.selectAll)}`,
+    `selectAllIds: ${JSON.stringify(sql.selectAllIds)}`,
+    `selectFrom: ${withSelect(entity, sql.selectFrom)}`,
+    `selectIdsFrom: ${JSON.stringify(sql.selectIdsFrom)}`,
+    `countFrom: ${JSON.stringify(sql.countFrom)}`,
     `update: { prefix: ${JSON.stringify(sql.update.prefix)}, assignments: [${sql.update.assignments.map((a) => JSON.stringify(a)).join(", ")}], suffix: ${JSON.stringify(sql.update.suffix)} }`,
     `deleteByIds: ${list(sql.deleteByIds)}`,
   ];
@@ -116,21 +117,31 @@ function sqlConstant(entity: EntityModel): StatementStructures {
   };
 }
 
-/** \`SELECT <every column> FROM <table>\`, shared by the entity's select statements. */
+/** `SELECT <every column> FROM <table>`, shared by the entity's select statements. */
 function selectConstant(entity: EntityModel): StatementStructures {
-  const sql = entitySql(entity);
   return {
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: "select", initializer: JSON.stringify(sql.selectAll.slice(0, sql.selectAll.indexOf(" ORDER BY "))) }],
+    declarations: [{ name: "select", initializer: JSON.stringify(selectPrefix(entity)) }],
   };
+}
+
+function selectPrefix(entity: EntityModel): string {
+  const { selectFrom } = entitySql(entity);
+  return selectFrom.slice(0, -1);
+}
+
+/** A string literal, or `select + "…"` when it starts with the shared select prefix. */
+function withSelect(entity: EntityModel, text: string): string {
+  const select = selectPrefix(entity);
+  return text.startsWith(select) ? `select + ${JSON.stringify(text.slice(select.length))}` : JSON.stringify(text);
 }
 
 function descriptorProperties(entity: EntityModel): string[] {
   const columns = entity.fields.map((f) => f.column);
   const indexes = entity.indexes.map((index) => {
     const positions = index.fields.map((name) => entity.fields.findIndex((f) => f.name === name));
-    return `{ name: ${JSON.stringify(index.name)}, unique: ${index.unique}, cached: ${index.cached}, columns: [${positions.join(", ")}], selectIds: ${JSON.stringify(indexSelectIds(entity, index))} }`;
+    return `{ name: ${JSON.stringify(index.name)}, unique: ${index.unique}, cached: ${index.cached}, columns: [${positions.join(", ")}], selectIds: ${JSON.stringify(indexSelectIds(entity, index))}, selectRows: ${withSelect(entity, indexSelectRows(entity, index))} }`;
   });
   return [
     `name: ${JSON.stringify(entity.name)}`,
@@ -142,6 +153,7 @@ function descriptorProperties(entity: EntityModel): string[] {
     `asyncQueue: ${JSON.stringify(entity.asyncQueue)}`,
     `logTable: ${entity.log === undefined ? "undefined" : `{ table: ${JSON.stringify(entity.log.table)}, mysqlPool: ${JSON.stringify(entity.log.mysqlPool)} }`}`,
     `schemaHash: ${JSON.stringify(schemaHash(entity))}`,
+    `hasBytes: ${entity.fields.some((f) => f.type.kind === "bytes")}`,
     `columns: [${columns.map((c) => JSON.stringify(c)).join(", ")}]`,
     `sql: ${camelCase(entity.name)}Sql`,
     `indexes: [${indexes.join(", ")}]`,

@@ -1,0 +1,130 @@
+/**
+ * The engine: connection pools, per-entity runtimes (caches, key layout, id counters), query
+ * listeners and cross-process invalidation. One per process; contexts are created from it.
+ */
+import { randomUUID } from "node:crypto";
+import type { EntityDescriptor } from "./entity-descriptor.js";
+import { EntityRuntime, type AnyDescriptor } from "./entity-runtime.js";
+import { IdAllocator } from "./id-allocator.js";
+import { Invalidation } from "./invalidation.js";
+import { idCounterKey } from "./keys.js";
+import { MysqlPool } from "./mysql-pool.js";
+import { QueryLog, type QueryListener } from "./query-log.js";
+import { RedisPool } from "./redis-pool.js";
+import type { PoolUrl, SchemaDescriptor } from "./schema-descriptor.js";
+
+/** Pool URLs that replace the schema's (and the environment's). */
+export interface EngineOptions {
+  readonly mysql?: Readonly<Record<string, string>>;
+  readonly redis?: Readonly<Record<string, string>>;
+}
+
+export class Engine<C = unknown> {
+  /** Identifies this engine in invalidation messages. */
+  readonly id = randomUUID();
+  /** @internal */
+  readonly log = new QueryLog();
+  private readonly mysqlPools = new Map<string, MysqlPool>();
+  private readonly redisPools = new Map<string, RedisPool>();
+  private readonly runtimes = new Map<AnyDescriptor, EntityRuntime>();
+  private readonly byName = new Map<string, EntityRuntime>();
+  /** @internal */
+  readonly invalidation: Invalidation;
+
+  private constructor(
+    schema: SchemaDescriptor,
+    private readonly contextFactory: (engine: Engine<C>) => C,
+    options: EngineOptions,
+  ) {
+    for (const [name, url] of Object.entries(schema.mysqlPools)) {
+      this.mysqlPools.set(name, new MysqlPool(name, options.mysql?.[name] ?? resolveUrl("mysql", name, url), this.log));
+    }
+    for (const [name, pool] of Object.entries(schema.redisPools)) {
+      this.redisPools.set(name, new RedisPool(name, options.redis?.[name] ?? resolveUrl("redis", name, pool), pool.namespace, this.log));
+    }
+    const defaultRedis = this.redis("default");
+    for (const descriptor of schema.entities) {
+      const mysql = this.mysql(descriptor.mysqlPool);
+      const rows = descriptor.redisCache === undefined ? undefined : this.redis(descriptor.redisCache);
+      const lookups = rows ?? defaultRedis;
+      const ids = new IdAllocator(
+        lookups,
+        mysql,
+        idCounterKey(lookups.namespace, descriptor.mysqlPool, descriptor.table),
+        `SELECT MAX(\`ID\`) FROM \`${descriptor.table.replace(/`/g, "``")}\``,
+      );
+      const runtime = new EntityRuntime(descriptor, mysql, rows, lookups, ids, descriptor.hasBytes);
+      this.runtimes.set(descriptor, runtime);
+      this.byName.set(descriptor.name, runtime);
+    }
+    this.invalidation = new Invalidation(this, defaultRedis, options.redis?.default ?? resolveUrl("redis", "default", schema.redisPools.default!));
+  }
+
+  /**
+   * Creates an engine for a generated schema and connects its pools. Generated code wraps this
+   * as `createEngine(options?)`.
+   */
+  static async create<C>(schema: SchemaDescriptor, contextFactory: (engine: Engine<C>) => C, options: EngineOptions = {}): Promise<Engine<C>> {
+    const engine = new Engine(schema, contextFactory, options);
+    await engine.invalidation.start();
+    return engine;
+  }
+
+  /** A new unit of work: tracks new, edited and deleted entities until `flush()`. Cheap; use one per request. */
+  newContext(): C {
+    return this.contextFactory(this);
+  }
+
+  /**
+   * Calls `listener` for every MySQL statement, Redis command and local-cache lookup.
+   * Returns a function that removes the listener.
+   */
+  onQuery(listener: QueryListener): () => void {
+    return this.log.add(listener);
+  }
+
+  /** A MySQL pool by name; `.raw` is the mysql2 pool. */
+  mysql(name = "default"): MysqlPool {
+    const pool = this.mysqlPools.get(name);
+    if (pool === undefined) throw new Error(`unknown MySQL pool "${name}" (pools: ${[...this.mysqlPools.keys()].join(", ")})`);
+    return pool;
+  }
+
+  /** A Redis pool by name; `.raw` is the ioredis client. */
+  redis(name = "default"): RedisPool {
+    const pool = this.redisPools.get(name);
+    if (pool === undefined) throw new Error(`unknown Redis pool "${name}" (pools: ${[...this.redisPools.keys()].join(", ")})`);
+    return pool;
+  }
+
+  /** @internal The runtime state of an entity. */
+  runtime<D extends { id: number }>(descriptor: EntityDescriptor<D, never> | AnyDescriptor): EntityRuntime<D> {
+    return this.runtimes.get(descriptor as AnyDescriptor) as unknown as EntityRuntime<D>;
+  }
+
+  /** @internal The runtime state of an entity by name. */
+  runtimeByName(name: string): EntityRuntime | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Clears every local cache of this process (Redis and MySQL are untouched). */
+  clearLocalCaches(): void {
+    for (const runtime of this.runtimes.values()) runtime.local?.clear();
+  }
+
+  /** Closes every pool; afterwards the process can exit by itself. */
+  async close(): Promise<void> {
+    await this.invalidation.stop();
+    await Promise.all([...this.mysqlPools.values()].map((p) => p.close()));
+    await Promise.all([...this.redisPools.values()].map((p) => p.close()));
+  }
+}
+
+function resolveUrl(kind: "mysql" | "redis", name: string, url: PoolUrl): string {
+  const fromEnv = url.env === undefined ? undefined : process.env[url.env];
+  const resolved = fromEnv !== undefined && fromEnv !== "" ? fromEnv : url.url;
+  if (resolved === undefined) {
+    throw new Error(`${kind} pool "${name}" has no URL: set ${url.env ?? "its url"} or pass createEngine({ ${kind}: { ${name}: url } })`);
+  }
+  return resolved;
+}

@@ -1,0 +1,58 @@
+/**
+ * `orm.flush()`: validate, run each pool's statements (in one transaction when there is more
+ * than one), then write the caches. Caches change only after COMMIT; a failure leaves the
+ * context's uncommitted changes in place for a retry.
+ */
+import type { OrmContext } from "../context.js";
+import type { MysqlPool } from "../mysql-pool.js";
+import { writeCaches } from "./cache-writes.js";
+import { planFlush, type PoolChanges } from "./plan.js";
+import { poolStatements, type Statement } from "./statements.js";
+
+/**
+ * Statement size budget: 90% of 4 MiB, the smallest max_allowed_packet default among supported
+ * servers (MariaDB 10.11: 16 MiB, MySQL 8: 64 MiB). A single bigger row still goes alone.
+ */
+const MAX_STATEMENT_BYTES = Math.floor(4 * 1024 * 1024 * 0.9);
+
+export async function flushContext(context: OrmContext): Promise<void> {
+  if (context.tracked.size === 0) return;
+  const pools = planFlush(context.tracked);
+  const committed: PoolChanges[] = [];
+  let failure: unknown;
+  try {
+    for (const changes of pools) {
+      await runStatements(context.engine.mysql(changes.pool), poolStatements(changes, MAX_STATEMENT_BYTES));
+      committed.push(changes);
+    }
+  } catch (error) {
+    failure = error;
+  }
+  // What committed is in MySQL now: its caches must follow, and it must not be flushed again.
+  for (const changes of committed) {
+    for (const { runtime } of changes.entities) context.tracked.delete(runtime);
+  }
+  if (committed.length > 0) {
+    try {
+      await writeCaches(
+        committed.flatMap((c) => c.entities),
+        (ids) => context.engine.invalidation.publish(ids),
+      );
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  context.tracked.clear();
+}
+
+async function runStatements(mysql: MysqlPool, statements: readonly Statement[]): Promise<void> {
+  if (statements.length === 0) return;
+  if (statements.length === 1) {
+    await mysql.exec(statements[0]!.sql, statements[0]!.params);
+    return;
+  }
+  await mysql.transaction(async (session) => {
+    for (const { sql, params } of statements) await session.exec(sql, params);
+  });
+}
