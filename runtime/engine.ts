@@ -19,6 +19,11 @@ export interface EngineOptions {
   readonly redis?: Readonly<Record<string, string>>;
 }
 
+/** Method syntax keeps `Engine<Orm>` assignable to `Engine<unknown>`. */
+interface ContextFactory<C> {
+  create(engine: Engine<C>): C;
+}
+
 export class Engine<C = unknown> {
   /** Identifies this engine in invalidation messages. */
   readonly id = randomUUID();
@@ -31,11 +36,10 @@ export class Engine<C = unknown> {
   /** @internal */
   readonly invalidation: Invalidation;
 
-  private constructor(
-    schema: SchemaDescriptor,
-    private readonly contextFactory: (engine: Engine<C>) => C,
-    options: EngineOptions,
-  ) {
+  private readonly contexts: ContextFactory<C>;
+
+  private constructor(schema: SchemaDescriptor, contextFactory: (engine: Engine<C>) => C, options: EngineOptions) {
+    this.contexts = { create: contextFactory };
     for (const [name, url] of Object.entries(schema.mysqlPools)) {
       this.mysqlPools.set(name, new MysqlPool(name, options.mysql?.[name] ?? resolveUrl("mysql", name, url), this.log));
     }
@@ -72,7 +76,7 @@ export class Engine<C = unknown> {
 
   /** A new unit of work: tracks new, edited and deleted entities until `flush()`. Cheap; use one per request. */
   newContext(): C {
-    return this.contextFactory(this);
+    return this.contexts.create(this);
   }
 
   /**

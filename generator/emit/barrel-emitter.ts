@@ -1,7 +1,7 @@
 /** `index.ts`: re-exports every entity and enum, and the schema descriptor the runtime reads. */
 import { StructureKind, VariableDeclarationKind, type ImportDeclarationStructure, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { MysqlPoolModel, RedisPoolModel, UrlValue } from "../model.js";
-import { descriptorName, entityModule } from "./names.js";
+import { camelCase, descriptorName, entityModule } from "./names.js";
 import { docs } from "./structure-helpers.js";
 
 export interface BarrelFileInput {
@@ -16,15 +16,25 @@ export interface BarrelFileInput {
 export function barrelFileStructure(input: BarrelFileInput): OptionalKind<SourceFileStructure> {
   const statements: (string | StatementStructures)[] = [
     `// ${input.header}`,
-    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "beeorm/runtime", namedImports: ["SchemaDescriptor"] },
-    ...input.entities.map((e): ImportDeclarationStructure => ({ kind: StructureKind.ImportDeclaration, moduleSpecifier: entityModule(e), namedImports: [descriptorName(e)] })),
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: "beeorm/runtime",
+      namedImports: ["Engine", "type EngineOptions", "OrmContext", "type SchemaDescriptor"],
+    },
+    ...input.entities.map(
+      (e): ImportDeclarationStructure => ({
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: entityModule(e),
+        namedImports: [`${e}Repository`, descriptorName(e)],
+      }),
+    ),
   ];
   if (input.hasEnums) statements.push({ kind: StructureKind.ExportDeclaration, moduleSpecifier: "./enums.js" });
   for (const e of input.entities) {
     statements.push({
       kind: StructureKind.ExportDeclaration,
       moduleSpecifier: entityModule(e),
-      namedExports: [descriptorName(e), `type ${e}`, `type ${e}Draft`, `type ${e}Input`],
+      namedExports: [`${e}Repository`, descriptorName(e), `type ${e}`, `type ${e}Draft`, `type ${e}Input`],
     });
   }
   const mysql = input.mysqlPools.map((p) => `${JSON.stringify(p.name)}: { ${poolUrl(p.url)} }`);
@@ -42,6 +52,40 @@ export function barrelFileStructure(input: BarrelFileInput): OptionalKind<Source
       },
     ],
   });
+  statements.push(
+    {
+      kind: StructureKind.Class,
+      name: "Orm",
+      isExported: true,
+      extends: "OrmContext",
+      docs: docs(
+        "A unit of work over this schema, with one repository per entity. Cheap: create one per request.\n\n" +
+          "@example\n```ts\nconst orm = engine.newContext();\n" +
+          (input.entities[0] ? `const first = await orm.${camelCase(input.entities[0])}.getById(1);\n` : "") +
+          "await orm.flush();\n```",
+      ),
+      properties: input.entities.map((e) => ({
+        name: camelCase(e),
+        isReadonly: true,
+        initializer: `new ${e}Repository(this)`,
+        docs: docs(`${e} entities.`),
+      })),
+    },
+    {
+      kind: StructureKind.Function,
+      name: "createEngine",
+      isExported: true,
+      parameters: [{ name: "options", type: "EngineOptions", hasQuestionToken: true }],
+      returnType: "Promise<Engine<Orm>>",
+      docs: docs(
+        "Connects to the schema's MySQL and Redis pools (URLs from the environment variables the schema names, " +
+          "else its fallbacks; `options` override both) and returns the engine.\n\n" +
+          '@example\n```ts\nconst engine = await createEngine({ mysql: { default: "mysql://root@127.0.0.1:3306/shop" } });\n' +
+          "const orm = engine.newContext();\n// …\nawait engine.close();\n```",
+      ),
+      statements: ["return Engine.create(schema, (engine) => new Orm(engine), options);"],
+    },
+  );
   return { statements };
 }
 

@@ -18,6 +18,7 @@ import {
 } from "./field-code.js";
 import { descriptorName, enumValuesName, camelCase } from "./names.js";
 import { entitySql, indexSelectIds, indexSelectRows } from "./sql-emitter.js";
+import { repositoryClass } from "./repository-emitter.js";
 import { docs, helperImports, objectLiteral } from "./structure-helpers.js";
 
 /** What an entity file depends on; the cache key of its output. */
@@ -33,10 +34,12 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
   const input = `${name}Input`;
   const fields = entity.fields;
   const methods = descriptorMethods(entity);
+  const repository = repositoryClass(entity);
+  const repositoryCode = (repository.methods ?? []).flatMap((m) => (Array.isArray(m.statements) ? m.statements : [])).join("\n");
   const enumNames = [...new Set(fields.flatMap((f) => (f.type.kind === "enum" || f.type.kind === "set" ? [f.type.enumName] : [])))].sort();
   const statements: (string | StatementStructures)[] = [
     `// ${header}`,
-    helperImports(methods.join("\n"), ["EntityDescriptor", "Frozen", "NewInput"]),
+    helperImports(`${methods.join("\n")}\n${repositoryCode}`, ["EntityDescriptor", "Frozen", "NewInput", "OrmContext"], ["Repository"]),
     ...(enumNames.length > 0
       ? [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: "./enums.js", namedImports: enumNames.flatMap((e) => [`type ${e}`, enumValuesName(e)]) } satisfies ImportDeclarationStructure]
       : []),
@@ -76,6 +79,7 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
         },
       ],
     },
+    repository,
   ];
   return { statements };
 }

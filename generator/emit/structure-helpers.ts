@@ -15,10 +15,11 @@ export function docs(text: string): JSDocStructure[] {
   return [{ kind: StructureKind.JSDoc, description: text }];
 }
 
-/** `import { type …, … } from "beeorm/runtime"` for `types` and the helpers `code` calls. */
-export function helperImports(code: string, types: readonly string[]): ImportDeclarationStructure {
+/** `import { type …, … } from "beeorm/runtime"` for `types`, `values` and the helpers `code` calls. */
+export function helperImports(code: string, types: readonly string[], values: readonly string[] = []): ImportDeclarationStructure {
   const used = RUNTIME_HELPERS.filter((name) => code.includes(`${name}(`));
-  return { kind: StructureKind.ImportDeclaration, moduleSpecifier: "beeorm/runtime", namedImports: [...types.map((t) => `type ${t}`), ...used] };
+  const named = [...types.map((t) => `type ${t}`), ...values, ...used];
+  return { kind: StructureKind.ImportDeclaration, moduleSpecifier: "beeorm/runtime", namedImports: named };
 }
 
 /** An object literal from `key: value` / method members. */

@@ -1,0 +1,132 @@
+/**
+ * `npm run demo`: a short tour of the generated API against the local MariaDB and Redis.
+ * It creates its own databases (beeorm_demo, beeorm_demo_audit) from generated/schema.sql and
+ * uses Redis database 0 under the schema's namespaces, cleared first.
+ */
+import { readFileSync } from "node:fs";
+import mysql from "mysql2/promise";
+import { Redis } from "ioredis";
+import { createEngine, type Orm } from "../generated/index.js";
+import type { Engine, QueryEvent } from "beeorm/runtime";
+
+const SERVER = process.env.BEEORM_DEMO_MYSQL ?? "mysql://root@127.0.0.1:3306";
+const REDIS = process.env.BEEORM_DEMO_REDIS ?? "redis://127.0.0.1:6379/0";
+const DATABASES = { default: "beeorm_demo", audit: "beeorm_demo_audit" } as const;
+
+async function main(): Promise<void> {
+  await createDatabases();
+  await clearRedis();
+  const engine = await createEngine({
+    mysql: { default: `${SERVER}/${DATABASES.default}`, audit: `${SERVER}/${DATABASES.audit}` },
+    redis: { default: REDIS, sessions: REDIS },
+  });
+  try {
+    await tour(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function tour(engine: Engine<Orm>): Promise<void> {
+  const queries: QueryEvent[] = [];
+  engine.onQuery((event) => queries.push(event));
+  const step = async (title: string, work: () => Promise<unknown>): Promise<void> => {
+    queries.length = 0;
+    const result = await work();
+    const count = (source: string): number => queries.filter((q) => q.source === source).length;
+    console.log(`\n▶ ${title}`);
+    console.log(`  → ${result === undefined ? "undefined" : JSON.stringify(result)}`);
+    console.log(`  queries: ${count("mysql")} MySQL, ${count("redis")} Redis, ${count("local")} local cache`);
+  };
+
+  const orm = engine.newContext();
+  let carsId = 0;
+  let productId = 0;
+  await step("create a category and a product, then flush (one transaction, one multi-row INSERT per table)", async () => {
+    const cars = await orm.category.new({ name: "Cars", code: "cars" });
+    const product = await orm.product.new({
+      title: "Model T",
+      price: 9.999,
+      stock: 3,
+      category: cars.id,
+      createdAt: new Date(),
+      sku: "T-1",
+      tags: ["sale", "new"],
+    });
+    await orm.flush();
+    carsId = cars.id;
+    productId = product.id;
+    return { category: cars.id, product: product.id, priceRoundedTo: product.price, tagsInSchemaOrder: product.tags };
+  });
+
+  const reader = engine.newContext();
+  await step("getById: served from the local cache (0 MySQL, 0 Redis)", async () => (await reader.category.getById(carsId))?.name);
+  await step("getByCode: a cached unique index (Redis hash → id, then the local cache)", async () => (await reader.category.getByCode("cars"))?.id);
+  await step("getByCategory: a cached reference set (filled from MySQL once)", async () => (await reader.product.getByCategory(carsId)).map((p) => p.title));
+  await step("getByCategory again: 0 MySQL queries", async () => (await reader.product.getByCategory(carsId)).length);
+  await step("getById of a missing id: MySQL once, then cached as missing", async () => reader.category.getById(999_999));
+  await step("…and again: 0 MySQL queries", async () => reader.category.getById(999_999));
+
+  await step("edit: only changed columns are updated", async () => {
+    const product = await orm.product.getById(productId);
+    const draft = orm.product.edit(product!);
+    draft.stock = 2;
+    await orm.flush();
+    return { stock: (await reader.product.getById(productId))?.stock };
+  });
+
+  await step("search with bound parameters (always MySQL)", async () =>
+    (await reader.product.search("stock > ? AND title LIKE ?", [0, "Model%"])).map((p) => p.sku),
+  );
+
+  await step("delete: the cached reference set follows without a MySQL query", async () => {
+    const product = await orm.product.getById(productId);
+    orm.product.delete(product!);
+    await orm.flush();
+    return (await reader.product.getByCategory(carsId)).length;
+  });
+}
+
+async function createDatabases(): Promise<void> {
+  const connection = await mysql.createConnection({ uri: SERVER, multipleStatements: true });
+  try {
+    const ddl = readFileSync(new URL("../generated/schema.sql", import.meta.url), "utf8");
+    for (const section of ddl.split(/^-- pool: /m).slice(1)) {
+      const pool = section.slice(0, section.indexOf("\n")).trim() as keyof typeof DATABASES;
+      const database = DATABASES[pool];
+      console.log(`creating database ${database} (pool ${pool}) from generated/schema.sql`);
+      await connection.query(`DROP DATABASE IF EXISTS \`${database}\`; CREATE DATABASE \`${database}\`; USE \`${database}\`; ${section.slice(section.indexOf("\n"))}`);
+    }
+  } finally {
+    await connection.end();
+  }
+}
+
+async function clearRedis(): Promise<void> {
+  const redis = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    for (const pattern of ["shop:*", "shop-sessions:*"]) {
+      const keys = await redis.keys(pattern);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ECONNREFUSED" || /ECONNREFUSED|connect/i.test(message)) {
+    const target = /6379|redis/i.test(message) ? `Redis at ${REDIS}` : `MySQL at ${SERVER}`;
+    console.error(`\nCannot reach ${target}: ${message}`);
+    console.error("Start the services, e.g.:");
+    console.error("  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd");
+    console.error('  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no');
+    console.error("or point the demo elsewhere with BEEORM_DEMO_MYSQL / BEEORM_DEMO_REDIS.");
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+});
