@@ -10,7 +10,7 @@ import { UsageError } from "./args.js";
 
 export type GenerateOutcome =
   | { readonly ok: false; readonly diagnostics: string }
-  | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly diff: OutputDiff };
+  | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly diff: OutputDiff; readonly warnings: string };
 
 export interface GenerateRequest {
   readonly schemaDir: string;
@@ -39,7 +39,8 @@ export async function generate(request: GenerateRequest): Promise<GenerateOutcom
   if (result.model === undefined) return { ok: false, diagnostics: renderDiagnostics(result.diagnostics, sources) };
   const files = await emitSchema(result.model, { schemaLabel: basename(resolve(request.schemaDir)), cache: request.cache });
   const diff = request.dryRun ? diffOutput(request.outDir, files) : writeOutput(request.outDir, files);
-  return { ok: true, files, diff };
+  const warnings = result.diagnostics.length > 0 ? renderDiagnostics(result.diagnostics, sources) : "";
+  return { ok: true, files, diff, warnings };
 }
 
 /** Where formatted output persists between runs: node_modules/.cache/beeorm-gen, else ~/.cache/beeorm-gen. */

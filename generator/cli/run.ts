@@ -39,6 +39,7 @@ async function generateOnce(options: CliOptions, io: CliIo): Promise<number> {
     io.err(outcome.diagnostics);
     return 1;
   }
+  if (outcome.warnings !== "" && !options.quiet) io.err(outcome.warnings);
   const { changed, stale } = outcome.diff;
   if (options.check) {
     if (changed.length === 0 && stale.length === 0) {

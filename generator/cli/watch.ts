@@ -25,7 +25,10 @@ export async function watchSchema(options: CliOptions, io: CliIo & { readonly si
       const outcome = await generate({ schemaDir: options.schemaDir, outDir: options.outDir, dryRun: false, cache });
       if (!outcome.ok) {
         io.err(`${outcome.diagnostics}kept the last good output in ${options.outDir}\n`);
-      } else if (!options.quiet && outcome.diff.changed.length + outcome.diff.stale.length > 0) {
+        return;
+      }
+      if (outcome.warnings !== "" && !options.quiet) io.err(outcome.warnings);
+      if (!options.quiet && outcome.diff.changed.length + outcome.diff.stale.length > 0) {
         const touched = [...outcome.diff.changed, ...outcome.diff.stale];
         io.out(`regenerated ${touched.join(", ")} in ${Math.round(performance.now() - started)} ms\n`);
       }
