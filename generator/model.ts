@@ -94,6 +94,11 @@ export interface IndexModel {
   readonly cached: boolean;
   /** How it was declared. */
   readonly origin: "field" | "block" | "reference";
+  /**
+   * A reference index whose field already leads another index: MySQL uses that one, so the DDL
+   * creates no index of its own (the loader `getBy<Field>` still exists).
+   */
+  readonly covered: boolean;
 }
 
 /** `@log` / `@log("pool")`: a change-log table for the entity. */

@@ -3,53 +3,41 @@
  * never reads the schema itself. Every function here is generated as straight-line code.
  */
 
-/** SQL whose placeholder count depends on the number of rows or columns; joined by the runtime. */
-export interface SqlList {
-  /** Text before the list, e.g. "DELETE FROM `t` WHERE `ID` IN (". */
-  readonly prefix: string;
-  /** One list element, e.g. "?" or "(?, ?, ?)". */
-  readonly item: string;
-  /** Separator between elements. */
-  readonly separator: string;
-  /** Text after the list. */
-  readonly suffix: string;
-}
-
-/** The prepared SQL of one entity, all values bound as `?`. */
+/** The prepared SQL of one entity, every value a bound `?`. */
 export interface EntitySql {
-  /** Multi-row INSERT of every column, the `id` first. */
-  readonly insert: SqlList;
+  /** INSERT of every column for one row; more rows repeat its final `(?, …)` group. */
+  readonly insert: string;
   readonly selectById: string;
-  readonly selectByIds: SqlList;
+  /** SELECT by ids, ending in `IN (?)`; more ids repeat the `?`. */
+  readonly selectByIds: string;
   /** Every row, ordered by id. */
   readonly selectAll: string;
   /** Every id, ordered. */
   readonly selectAllIds: string;
-  /** `SELECT <every column> FROM <table> `: the start of search queries. */
+  /** `SELECT <every column> FROM <table> `: the start of searches. */
   readonly selectFrom: string;
-  /** `SELECT `ID` FROM <table> `: the start of id searches. */
+  /** `SELECT \`ID\` FROM <table> `: the start of id searches. */
   readonly selectIdsFrom: string;
   /** `SELECT COUNT(*) FROM <table> `: the start of counts. */
   readonly countFrom: string;
-  /** UPDATE of the changed columns: item `i` of `assignments` sets column `i`; the id binds last. */
-  readonly update: { readonly prefix: string; readonly assignments: readonly string[]; readonly suffix: string };
-  readonly deleteByIds: SqlList;
+  /** `UPDATE <table> SET `: followed by `` `column` = ? `` per changed column and `` WHERE `ID` = ? ``. */
+  readonly update: string;
+  /** DELETE by ids, ending in `IN (?)`. */
+  readonly deleteByIds: string;
 }
 
-/** An index with its lookup SQL. */
+/** An index and its lookup condition. */
 export interface IndexDescriptor {
   readonly name: string;
   readonly unique: boolean;
   readonly cached: boolean;
   /** Column positions (into `EntityDescriptor.columns`), in index order. */
   readonly columns: readonly number[];
-  /** SELECT of the matching rows' ids, ordered by id; nullable columns compared with `<=>`. */
-  readonly selectIds: string;
-  /** The same condition, selecting every column. */
-  readonly selectRows: string;
+  /** What follows `WHERE ` in a lookup: nullable columns compared with `<=>`, ordered by id. */
+  readonly where: string;
 }
 
-/** Everything the runtime needs about one entity. `D` is its draft (mutable) type. */
+/** Everything the runtime needs about one entity. `D` is its draft (mutable) type, `I` the input of `new()`. */
 export interface EntityDescriptor<D extends { id: number }, I = Partial<D>> {
   readonly name: string;
   readonly table: string;
@@ -72,13 +60,13 @@ export interface EntityDescriptor<D extends { id: number }, I = Partial<D>> {
   create(id: number, input: I): D;
   /** Checks and normalises every field in place; throws ValidationError. */
   validate(draft: D): void;
-  /** Bind values in column order. */
+  /**
+   * The row in column order, as bound to SQL: dates as `YYYY-MM-DD[ HH:MM:SS]`, 64-bit integers
+   * and sets as strings. The same array (bytes in base64) is the entity's JSON form in Redis.
+   */
   toRow(entity: D): unknown[];
-  /** Builds an entity from a mysql2 row array (columns in order). */
+  /** Builds an entity from a mysql2 row array or from a cached row. */
   fromRow(row: readonly unknown[]): D;
-  /** A JSON-safe array in column order. */
-  toCache(entity: D): unknown[];
-  fromCache(values: readonly unknown[]): D;
   /** Positions of the columns whose values differ (sets compared as sets, dates by time). */
   changes(before: D, after: D): number[];
 }

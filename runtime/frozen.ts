@@ -18,18 +18,29 @@ for (const setter of DATE_SETTERS) {
   });
 }
 
+/** Frozen entities that hold byte arrays: readers get copies of those (byte arrays cannot be frozen). */
+const holdingBytes = new WeakSet<object>();
+
 /**
  * Freezes a freshly built entity in place: dates become FrozenDates, arrays are frozen.
- * Byte arrays cannot be frozen; entities that have them are copied on every read instead (see copyBytes).
+ * Byte arrays cannot be frozen; entities that hold some are copied on every read (see `forReader`).
  */
 export function freezeEntity<E extends object>(entity: E): E {
   const record = entity as Record<string, unknown>;
   for (const key in record) {
     const value = record[key];
-    if (value instanceof Date && !(value instanceof FrozenDate)) record[key] = new FrozenDate(value.getTime());
-    else if (Array.isArray(value)) Object.freeze(value);
+    if (value === null || typeof value !== "object") continue;
+    if (value instanceof Date) {
+      if (!(value instanceof FrozenDate)) record[key] = new FrozenDate(value.getTime());
+    } else if (Array.isArray(value)) Object.freeze(value);
+    else if (value instanceof Uint8Array) holdingBytes.add(entity);
   }
   return Object.freeze(entity);
+}
+
+/** What a loader hands out: the shared frozen entity, or a copy with fresh byte arrays when it holds some. */
+export function forReader<E extends object>(entity: E): E {
+  return holdingBytes.has(entity) ? copyBytes(entity) : entity;
 }
 
 /** A frozen copy of a draft, safe to cache while the caller keeps the draft. */
@@ -43,8 +54,8 @@ export function frozenCopy<E extends object>(draft: E): E {
   return freezeEntity(copy as E);
 }
 
-/** A frozen entity with fresh copies of its byte arrays: what a reader gets for entities with bytes. */
-export function copyBytes<E extends object>(entity: E): E {
+/** A frozen entity with fresh copies of its byte arrays. */
+function copyBytes<E extends object>(entity: E): E {
   const copy = { ...entity } as Record<string, unknown>;
   for (const key in copy) {
     const value = copy[key];

@@ -64,8 +64,9 @@ export class IdAllocator {
   private async reserve(size: number): Promise<void> {
     let top = Number(await this.redis.eval(RESERVE, [this.counterKey], [size]));
     if (top === -1) {
+      // The counter is gone: restart above every id MySQL has and every id this engine handed out.
       const [row] = await this.mysql.select(this.maxIdSql, []);
-      const max = Number(row?.[0] ?? 0);
+      const max = Math.max(Number(row?.[0] ?? 0), this.last);
       top = Number(await this.redis.eval(SEED_AND_RESERVE, [this.counterKey], [max, size]));
     }
     if (top > Number.MAX_SAFE_INTEGER) {

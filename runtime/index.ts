@@ -8,8 +8,8 @@ export { CacheWriteError, DuplicateKeyError, QueryError, ValidationError } from 
 export type { QueryEvent, QueryListener } from "./query-log.js";
 export type { Pager } from "./where.js";
 export { FrozenDate } from "./frozen.js";
-export { expandSqlList } from "./sql-list.js";
-export type { EntityDescriptor, EntitySql, Frozen, IndexDescriptor, NewInput, ReadonlyArrays, SqlList } from "./entity-descriptor.js";
+export { expandIn, expandInsert, updateSql } from "./sql-list.js";
+export type { EntityDescriptor, EntitySql, Frozen, IndexDescriptor, NewInput, ReadonlyArrays } from "./entity-descriptor.js";
 export type { SchemaDescriptor, PoolUrl } from "./schema-descriptor.js";
 export * from "./validate.js";
 export * from "./convert.js";

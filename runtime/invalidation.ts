@@ -29,7 +29,7 @@ export class Invalidation {
     private readonly publisher: RedisPool,
     private readonly url: string,
   ) {
-    this.channel = invalidationChannel(publisher.namespace);
+    this.channel = invalidationChannel(publisher.namespace, publisher.raw.options.db ?? 0);
   }
 
   /** Subscribes; resolves once messages are being received. */

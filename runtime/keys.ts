@@ -48,9 +48,9 @@ export function idCounterKey(namespace: string, pool: string, table: string): st
   return `${namespacePrefix(namespace)}{ids}:${pool}:${table}`;
 }
 
-/** Pub/sub channel of local-cache invalidations. */
-export function invalidationChannel(namespace: string): string {
-  return `${namespacePrefix(namespace)}beeorm:invalidate`;
+/** Pub/sub channel of local-cache invalidations; pub/sub ignores database numbers, so the channel names one. */
+export function invalidationChannel(namespace: string, database: number): string {
+  return `${namespacePrefix(namespace)}beeorm:invalidate:${database}`;
 }
 
 function namespacePrefix(namespace: string): string {

@@ -1,8 +1,11 @@
 /**
  * A MySQL pool as the runtime uses it: statements with bound parameters (server-side prepared),
  * rows as arrays, errors that keep SQL, parameters and the caller's stack, and query logging.
+ * It drives mysql2's callback API directly: its promise wrapper captures a stack trace on every
+ * call, which costs more than a fast query.
  */
-import { createPool, type ExecuteValues, type Pool, type PoolConnection, type ResultSetHeader } from "mysql2/promise";
+import mysql, { type Pool, type PoolConnection, type QueryError as DriverError, type ResultSetHeader } from "mysql2";
+import type { Pool as PromisePool } from "mysql2/promise";
 import { DuplicateKeyError, QueryError } from "./errors.js";
 import { sqlOperation, type QueryLog } from "./query-log.js";
 
@@ -14,16 +17,19 @@ export interface MysqlSession {
   exec(sql: string, params: readonly unknown[]): Promise<number>;
 }
 
+type Executor = Pool | PoolConnection;
+
 export class MysqlPool implements MysqlSession {
-  /** The mysql2 pool, for raw access (`engine.mysql(name).raw`). */
-  readonly raw: Pool;
+  private readonly pool: Pool;
+  /** The mysql2 promise pool, for raw access (`engine.mysql(name).raw`). */
+  readonly raw: PromisePool;
 
   constructor(
     readonly name: string,
     url: string,
     private readonly log: QueryLog,
   ) {
-    this.raw = createPool({
+    this.pool = mysql.createPool({
       uri: url,
       charset: "utf8mb4",
       timezone: "Z",
@@ -34,30 +40,31 @@ export class MysqlPool implements MysqlSession {
       maxIdle: 10,
       enableKeepAlive: true,
     });
+    this.raw = this.pool.promise();
   }
 
   select(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
-    return runSelect(this.raw, this.name, this.log, sql, params);
+    return statement(this.pool, this.name, this.log, sql, params, true) as Promise<unknown[][]>;
   }
 
-  exec(sql: string, params: readonly unknown[]): Promise<number> {
-    return runExec(this.raw, this.name, this.log, sql, params);
+  async exec(sql: string, params: readonly unknown[]): Promise<number> {
+    return ((await statement(this.pool, this.name, this.log, sql, params, false)) as ResultSetHeader).affectedRows;
   }
 
   /** Runs `work` inside BEGIN … COMMIT on one connection; rolls back and rethrows on failure. */
   async transaction<T>(work: (session: MysqlSession) => Promise<T>): Promise<T> {
-    const connection = await this.raw.getConnection();
+    const connection = await connect(this.pool, this.name, this.log);
     const session: MysqlSession = {
-      select: (sql, params) => runSelect(connection, this.name, this.log, sql, params),
-      exec: (sql, params) => runExec(connection, this.name, this.log, sql, params),
+      select: (sql, params) => statement(connection, this.name, this.log, sql, params, true) as Promise<unknown[][]>,
+      exec: async (sql, params) => ((await statement(connection, this.name, this.log, sql, params, false)) as ResultSetHeader).affectedRows,
     };
     try {
-      await control(connection, this.name, this.log, "BEGIN");
+      await statement(connection, this.name, this.log, "BEGIN", [], false);
       const result = await work(session);
-      await control(connection, this.name, this.log, "COMMIT");
+      await statement(connection, this.name, this.log, "COMMIT", [], false);
       return result;
     } catch (error) {
-      await control(connection, this.name, this.log, "ROLLBACK").catch(() => connection.destroy());
+      await statement(connection, this.name, this.log, "ROLLBACK", [], false).catch(() => connection.destroy());
       throw error;
     } finally {
       connection.release();
@@ -66,44 +73,36 @@ export class MysqlPool implements MysqlSession {
 
   /** Closes every connection. */
   close(): Promise<void> {
-    return this.raw.end();
+    return new Promise((resolve) => this.pool.end(() => resolve()));
   }
 }
 
-type Executor = Pool | PoolConnection;
-
-async function runSelect(on: Executor, pool: string, log: QueryLog, sql: string, params: readonly unknown[]): Promise<unknown[][]> {
-  const started = performance.now();
-  const stack = new Error().stack;
+/**
+ * Runs one statement. The QueryError is created here, after the await, so V8's async stack traces
+ * give it the caller's frames (`at async …`) without capturing a stack on every call.
+ */
+async function statement(on: Executor, pool: string, log: QueryLog, sql: string, params: readonly unknown[], rows: boolean): Promise<unknown> {
+  const started = log.active ? performance.now() : 0;
+  let result: unknown;
   try {
-    const [rows] = await on.execute({ sql, rowsAsArray: true }, params as ExecuteValues[]);
-    if (log.active) logged(log, pool, sql, params, started);
-    return rows as unknown[][];
+    result = await new Promise<unknown>((resolve, reject) => {
+      const done = (error: DriverError | null, value: unknown): void => (error ? reject(error) : resolve(value));
+      if (params.length === 0 && !rows) on.query(sql, done);
+      else if (rows) on.execute({ sql, rowsAsArray: true }, params as never, done);
+      else on.execute(sql, params as never, done);
+    });
   } catch (error) {
-    throw failed(log, pool, sql, params, started, error, stack);
+    throw failed(log, pool, sql, params, started, error);
   }
+  if (log.active) logged(log, pool, sql, params, started);
+  return result;
 }
 
-async function runExec(on: Executor, pool: string, log: QueryLog, sql: string, params: readonly unknown[]): Promise<number> {
-  const started = performance.now();
-  const stack = new Error().stack;
+async function connect(on: Pool, pool: string, log: QueryLog): Promise<PoolConnection> {
   try {
-    const [result] = await on.execute(sql, params as ExecuteValues[]);
-    if (log.active) logged(log, pool, sql, params, started);
-    return (result as ResultSetHeader).affectedRows;
+    return await new Promise<PoolConnection>((resolve, reject) => on.getConnection((error, c) => (error ? reject(error) : resolve(c))));
   } catch (error) {
-    throw failed(log, pool, sql, params, started, error, stack);
-  }
-}
-
-async function control(on: PoolConnection, pool: string, log: QueryLog, sql: "BEGIN" | "COMMIT" | "ROLLBACK"): Promise<void> {
-  const started = performance.now();
-  const stack = new Error().stack;
-  try {
-    await on.query(sql);
-    if (log.active) logged(log, pool, sql, [], started);
-  } catch (error) {
-    throw failed(log, pool, sql, [], started, error, stack);
+    throw failed(log, pool, "(connect)", [], 0, error);
   }
 }
 
@@ -111,11 +110,8 @@ function logged(log: QueryLog, pool: string, sql: string, params: readonly unkno
   log.emit({ source: "mysql", pool, operation: sqlOperation(sql), query: sql, params, durationMs: performance.now() - started });
 }
 
-function failed(
-  log: QueryLog, pool: string, sql: string, params: readonly unknown[], started: number, error: unknown, stack: string | undefined,
-): QueryError {
+function failed(log: QueryLog, pool: string, sql: string, params: readonly unknown[], started: number, error: unknown): QueryError {
   const wrapped = wrapMysqlError(sql, params, error);
-  if (stack !== undefined) wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${stack.split("\n").slice(2).join("\n")}`;
   if (log.active) {
     log.emit({ source: "mysql", pool, operation: sqlOperation(sql), query: sql, params, durationMs: performance.now() - started, error: wrapped });
   }

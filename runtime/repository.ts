@@ -23,7 +23,7 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
   constructor(
     /** The context changes are tracked in. */
     protected readonly context: OrmContext,
-    descriptor: EntityDescriptor<D, I>,
+    private readonly descriptor: EntityDescriptor<D, I>,
   ) {
     this.runtime = context.engine.runtime(descriptor) as EntityRuntime<D>;
     this.log = context.engine.log;
@@ -37,7 +37,7 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
   /** A new entity with its id already assigned, tracked for insertion by the next flush. */
   async new(input: I): Promise<D> {
     const id = await this.runtime.ids.take();
-    const draft = this.runtime.descriptor.create(id, input);
+    const draft = this.descriptor.create(id, input);
     this.context.track(this.erased, id, { op: "insert", draft });
     return draft;
   }
@@ -81,6 +81,7 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
 
   /** The entities with `ids`, in the same order and length; undefined where an id does not exist. */
   async getByIds(ids: readonly number[]): Promise<(E | undefined)[]> {
+    if (ids.every((id) => isId(id))) return (await loadByIds(this.runtime, ids, this.log)) as unknown as (E | undefined)[];
     const valid = ids.filter(isId);
     const loaded = await loadByIds(this.runtime, valid, this.log);
     const byId = new Map(valid.map((id, i) => [id, loaded[i]]));
@@ -93,11 +94,11 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
   }
 
   /** The entities matching an SQL condition (`?` values are bound), ordered by id unless the condition orders. */
-  search(where = "1 = 1", params: readonly unknown[] = [], pager?: Pager): Promise<E[]> {
+  async search(where = "1 = 1", params: readonly unknown[] = [], pager?: Pager): Promise<E[]> {
     const { sql, params: bound } = bindWhere(orderById(where), params);
     const { selectFrom, selectIdsFrom } = this.runtime.descriptor.sql;
     const tail = `WHERE ${sql}${limitClause(pager)}`;
-    return selectMany(this.runtime, selectIdsFrom + tail, selectFrom + tail, bound, this.log) as unknown as Promise<E[]>;
+    return (await selectMany(this.runtime, selectIdsFrom + tail, selectFrom + tail, bound, this.log)) as unknown as E[];
   }
 
   /** The ids of the entities matching an SQL condition. */
@@ -120,14 +121,14 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
     return Number(row?.[0] ?? 0);
   }
 
-  /** @internal The entity whose unique index `position` has these values (cache form, bind form). */
-  protected findUnique(position: number, cached: readonly unknown[], bound: readonly unknown[]): Promise<E | undefined> {
-    return findUnique(this.runtime, position, { cached, bound }, this.log) as unknown as Promise<E | undefined>;
+  /** @internal The entity whose unique index `position` has these values (in their bound form). */
+  protected findUnique(position: number, values: readonly unknown[]): Promise<E | undefined> {
+    return findUnique(this.runtime, position, values, this.log) as unknown as Promise<E | undefined>;
   }
 
-  /** @internal The entities whose index `position` has these values, ordered by id. */
-  protected findMany(position: number, cached: readonly unknown[], bound: readonly unknown[]): Promise<E[]> {
-    return findMany(this.runtime, position, { cached, bound }, this.log) as unknown as Promise<E[]>;
+  /** @internal The entities whose index `position` has these values (in their bound form), ordered by id. */
+  protected findMany(position: number, values: readonly unknown[]): Promise<E[]> {
+    return findMany(this.runtime, position, values, this.log) as unknown as Promise<E[]>;
   }
 }
 

@@ -1,8 +1,25 @@
-import type { SqlList } from "./entity-descriptor.js";
+/** SQL whose length depends on the number of rows, ids or changed columns, built from the generated texts. */
 
-/** A list statement with `count` items, e.g. `DELETE … IN (?, ?, ?)`. */
-export function expandSqlList(list: SqlList, count: number): string {
-  let sql = list.prefix + list.item;
-  for (let i = 1; i < count; i++) sql += list.separator + list.item;
-  return sql + list.suffix;
+/** `INSERT … VALUES (?, ?)` for `rows` rows: the final group repeated. */
+export function expandInsert(insert: string, rows: number): string {
+  const group = insert.slice(insert.lastIndexOf("("));
+  let sql = insert;
+  for (let i = 1; i < rows; i++) sql += `, ${group}`;
+  return sql;
+}
+
+/** `… IN (?)` for `count` values. */
+export function expandIn(sql: string, count: number): string {
+  if (count === 1) return sql;
+  return `${sql.slice(0, -1)}${", ?".repeat(count - 1)})`;
+}
+
+/** `UPDATE t SET \`a\` = ?, \`b\` = ? WHERE \`ID\` = ?` for the changed `columns` (positions). */
+export function updateSql(update: string, names: readonly string[], columns: readonly number[]): string {
+  return `${update}${columns.map((c) => `${quoteIdentifier(names[c]!)} = ?`).join(", ")} WHERE \`ID\` = ?`;
+}
+
+/** A MySQL identifier in back-quotes. */
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, "``")}\``;
 }

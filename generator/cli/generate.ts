@@ -13,33 +13,38 @@ export type GenerateOutcome =
   | { readonly ok: true; readonly files: ReadonlyMap<string, string>; readonly diff: OutputDiff; readonly warnings: string };
 
 export interface GenerateRequest {
+  /** Absolute, or relative to `cwd`. */
   readonly schemaDir: string;
+  /** Absolute, or relative to `cwd`. */
   readonly outDir: string;
+  readonly cwd: string;
   /** Compare only: write nothing (`--check`). */
   readonly dryRun: boolean;
   readonly cache: OutputCache;
 }
 
-/** Reads every `.bee` file of the folder, sorted by name. */
-export function readSchemaSources(schemaDir: string): SchemaSource[] {
-  if (!existsSync(schemaDir) || !statSync(schemaDir).isDirectory()) {
+/** Reads every `.bee` file of the folder, sorted by name; paths are shown as the user gave the folder. */
+export function readSchemaSources(schemaDir: string, cwd: string): SchemaSource[] {
+  const folder = resolve(cwd, schemaDir);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new UsageError(`schema folder ${schemaDir} does not exist`);
   }
-  return readdirSync(schemaDir)
+  return readdirSync(folder)
     .filter((name) => name.endsWith(".bee"))
     .sort()
-    .map((name) => ({ path: join(schemaDir, name), name, text: readFileSync(join(schemaDir, name), "utf8") }));
+    .map((name) => ({ path: join(schemaDir, name), name, text: readFileSync(join(folder, name), "utf8") }));
 }
 
 /** Runs one generation. Nothing is written when the schema has errors or in a dry run. */
 export async function generate(request: GenerateRequest): Promise<GenerateOutcome> {
-  const sources = readSchemaSources(request.schemaDir);
+  const sources = readSchemaSources(request.schemaDir, request.cwd);
   if (sources.length === 0) return { ok: false, diagnostics: `error: no .bee files in ${request.schemaDir}\n` };
   const result = compileSchema(sources);
-  if (result.model === undefined) return { ok: false, diagnostics: renderDiagnostics(result.diagnostics, sources) };
-  const files = await emitSchema(result.model, { schemaLabel: basename(resolve(request.schemaDir)), cache: request.cache });
-  const diff = request.dryRun ? diffOutput(request.outDir, files) : writeOutput(request.outDir, files);
-  const warnings = result.diagnostics.length > 0 ? renderDiagnostics(result.diagnostics, sources) : "";
+  if (result.model === undefined) return { ok: false, diagnostics: `${renderDiagnostics(result.diagnostics, sources)}\n` };
+  const files = await emitSchema(result.model, { schemaLabel: basename(resolve(request.cwd, request.schemaDir)), cache: request.cache });
+  const outDir = resolve(request.cwd, request.outDir);
+  const diff = request.dryRun ? diffOutput(outDir, files) : writeOutput(outDir, files);
+  const warnings = result.diagnostics.length > 0 ? `${renderDiagnostics(result.diagnostics, sources)}\n` : "";
   return { ok: true, files, diff, warnings };
 }
 

@@ -34,7 +34,7 @@ async function generateOnce(options: CliOptions, io: CliIo): Promise<number> {
   const started = performance.now();
   const cacheDir = options.cache ? defaultCacheDir(io.cwd) : undefined;
   const cache = new OutputCache(cacheDir, options.check);
-  const outcome = await generate({ schemaDir: options.schemaDir, outDir: options.outDir, dryRun: options.check, cache });
+  const outcome = await generate({ schemaDir: options.schemaDir, outDir: options.outDir, cwd: io.cwd, dryRun: options.check, cache });
   if (!outcome.ok) {
     io.err(outcome.diagnostics);
     return 1;

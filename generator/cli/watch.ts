@@ -2,7 +2,7 @@
  * `beeorm-gen --watch`: regenerate on every change of a `.bee` file. On schema errors the
  * diagnostics are printed and the last good output stays in place.
  */
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { watch } from "chokidar";
 import { OutputCache } from "../emit/output-cache.js";
 import type { CliOptions } from "./args.js";
@@ -22,7 +22,7 @@ export async function watchSchema(options: CliOptions, io: CliIo & { readonly si
   const regenerate = async (): Promise<void> => {
     const started = performance.now();
     try {
-      const outcome = await generate({ schemaDir: options.schemaDir, outDir: options.outDir, dryRun: false, cache });
+      const outcome = await generate({ schemaDir: options.schemaDir, outDir: options.outDir, cwd: io.cwd, dryRun: false, cache });
       if (!outcome.ok) {
         io.err(`${outcome.diagnostics}kept the last good output in ${options.outDir}\n`);
         return;
@@ -54,13 +54,25 @@ export async function watchSchema(options: CliOptions, io: CliIo & { readonly si
   };
 
   await regenerate();
-  const watcher = watch(options.schemaDir, {
+  // Later edits render in this thread: load the printer and the formatter now, not on the first edit.
+  await Promise.all([import("../emit/print.js"), import("prettier")]);
+  const insideOut = (path: string): boolean => {
+    const absolute = resolve(io.cwd, path);
+    return absolute === outDir || absolute.startsWith(outDir + sep);
+  };
+  const watcher = watch(resolve(io.cwd, options.schemaDir), {
     ignoreInitial: true,
-    ignored: (path, stats) => resolve(path).startsWith(outDir) || (stats?.isFile() === true && !path.endsWith(".bee")),
+    ignored: (path, stats) => insideOut(path) || (stats?.isFile() === true && !path.endsWith(".bee")),
   });
   watcher.on("all", (_event, path) => {
     if (path.endsWith(".bee")) schedule();
   });
+  // chokidar drops a second change of one file within 50 ms; the raw events do not.
+  watcher.on("raw", (_event, path) => {
+    if (typeof path === "string" && path.endsWith(".bee")) schedule();
+  });
+  // Keeps the process alive even when nothing in the folder is watched yet.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((ready) => watcher.once("ready", () => ready()));
   if (!options.quiet) io.out(`watching ${options.schemaDir} for changes (Ctrl-C to stop)\n`);
 
@@ -76,6 +88,7 @@ export async function watchSchema(options: CliOptions, io: CliIo & { readonly si
     io.signal?.addEventListener("abort", onSignal, { once: true });
   });
   clearTimeout(timer);
+  clearInterval(keepAlive);
   await watcher.close();
   await running;
   return 0;

@@ -27,7 +27,7 @@ export function emitDdl(model: SchemaModel, header: string): string {
 export function createTable(entity: EntityModel): string {
   const lines = entity.fields.map(columnDefinition);
   lines.push(`PRIMARY KEY (${quoteIdent("ID")})`);
-  for (const index of entity.indexes) lines.push(indexDefinition(entity, index));
+  for (const index of entity.indexes) if (!index.covered) lines.push(indexDefinition(entity, index));
   return `CREATE TABLE ${quoteIdent(entity.table)} (\n  ${lines.join(",\n  ")}\n) ${TABLE_OPTIONS};`;
 }
 
@@ -48,7 +48,7 @@ export function createLogTable(table: string): string {
 
 function columnDefinition(field: FieldModel): string {
   const nullability = field.nullable ? "NULL" : "NOT NULL";
-  const fallback = field.default === undefined ? "" : ` DEFAULT ${defaultLiteral(field.default)}`;
+  const fallback = field.default === undefined ? "" : ` DEFAULT ${defaultLiteral(field, field.default)}`;
   return `${quoteIdent(field.column)} ${field.mysqlType} ${nullability}${fallback}`;
 }
 
@@ -57,16 +57,22 @@ function indexDefinition(entity: EntityModel, index: IndexModel): string {
   return `${index.unique ? "UNIQUE KEY" : "KEY"} ${quoteIdent(index.name)} (${columns.join(", ")})`;
 }
 
-function defaultLiteral(value: DefaultValue): string {
+/** The DEFAULT clause as MySQL prints it back: decimals to their scale, set members in enum order. */
+function defaultLiteral(field: FieldModel, value: DefaultValue): string {
   switch (value.kind) {
     case "number":
-      return value.value;
+      return field.type.kind === "decimal" ? Number(value.value).toFixed(field.type.scale) : value.value;
     case "bool":
       return value.value ? "1" : "0";
     case "string":
     case "enum":
       return quoteSqlString(value.value);
     case "set":
-      return quoteSqlString(value.values.join(","));
+      return quoteSqlString(setInEnumOrder(field, value.values).join(","));
   }
+}
+
+/** Set members deduplicated and in the enum's order, as MySQL stores them. */
+export function setInEnumOrder(field: FieldModel, members: readonly string[]): string[] {
+  return field.type.kind === "set" ? field.type.values.filter((v) => members.includes(v)) : [...members];
 }

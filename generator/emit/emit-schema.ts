@@ -1,8 +1,8 @@
 /** The emitter's entry point: a resolved schema in, a map of output paths to file contents out. */
 import type { SchemaModel } from "../model.js";
-import { formatAll } from "./format.js";
+import { renderUnits, type CodeUnit } from "./render.js";
 import { OutputCache, unitKey } from "./output-cache.js";
-import { planFiles, type FileUnit } from "./plan.js";
+import { planFiles } from "./plan.js";
 
 export interface EmitOptions {
   /** The schema folder as named in file headers, e.g. "schema". */
@@ -16,7 +16,7 @@ export async function emitSchema(model: SchemaModel, options: EmitOptions): Prom
   const cache = options.cache ?? new OutputCache(undefined);
   const units = planFiles(model, options.schemaLabel);
   const output = new Map<string, string>();
-  const misses: { unit: Exclude<FileUnit, { kind: "text" }>; key: string }[] = [];
+  const misses: { unit: CodeUnit; key: string }[] = [];
   for (const unit of units) {
     if (unit.kind === "text") {
       output.set(unit.path, unit.text);
@@ -28,8 +28,7 @@ export async function emitSchema(model: SchemaModel, options: EmitOptions): Prom
     output.set(unit.path, hit ?? "");
   }
   if (misses.length > 0) {
-    const { printUnit } = await import("./print.js");
-    const formatted = await formatAll(misses.map(({ unit }) => printUnit(unit)));
+    const formatted = await renderUnits(misses.map(({ unit }) => unit));
     misses.forEach(({ unit, key }, i) => {
       cache.set(key, formatted[i]!);
       output.set(unit.path, formatted[i]!);

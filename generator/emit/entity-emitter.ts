@@ -9,15 +9,13 @@ import {
   changedCondition,
   createExpression,
   draftType,
-  fromCacheExpression,
   fromRowExpression,
   isOptionalInput,
-  toCacheExpression,
   toRowExpression,
   validateStatement,
 } from "./field-code.js";
 import { descriptorName, enumValuesName, camelCase } from "./names.js";
-import { entitySql, indexSelectIds, indexSelectRows } from "./sql-emitter.js";
+import { entitySql, indexWhere, selectPrefix } from "./sql-emitter.js";
 import { repositoryClass } from "./repository-emitter.js";
 import { docs, helperImports, objectLiteral } from "./structure-helpers.js";
 
@@ -47,14 +45,14 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
       kind: StructureKind.Interface,
       name: draft,
       isExported: true,
-      docs: docs(`A ${name} being created or edited: \`orm.${camelCase(name)}.new()\` and \`edit()\` return one.${entity.doc ? `\n\n${entity.doc}` : ""}`),
+      docs: docs(`${capitalize(article(name))} ${name} being created or edited: \`orm.${camelCase(name)}.new()\` and \`edit()\` return one.${entity.doc ? `\n\n${entity.doc}` : ""}`),
       properties: fields.map((f) => ({ name: f.name, type: draftType(f), docs: docs(fieldDoc(entity, f.name)) })),
     },
     {
       kind: StructureKind.TypeAlias,
       name,
       isExported: true,
-      docs: docs(`A ${name} as loaders return it: read-only, shared with the cache.${entity.doc ? `\n\n${entity.doc}` : ""}`),
+      docs: docs(`${capitalize(article(name))} ${name} as loaders return it: read-only, shared with the cache.${entity.doc ? `\n\n${entity.doc}` : ""}`),
       type: `Frozen<${draft}>`,
     },
     {
@@ -70,7 +68,7 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: docs(`How the runtime stores, caches and validates a ${name} (table \`${entity.table}\`).`),
+      docs: docs(`How the runtime stores, caches and validates ${article(name)} ${name} (table \`${entity.table}\`).`),
       declarations: [
         {
           name: descriptorName(name),
@@ -93,26 +91,13 @@ function fieldDoc(entity: EntityModel, fieldName: string): string {
   const field = entity.fields.find((f) => f.name === fieldName)!;
   const column = `Column \`${field.column}\` ${field.mysqlType}${field.nullable ? "" : " NOT NULL"}.`;
   if (field.type.kind === "id") return `Primary key, assigned by \`new()\` before any SQL runs. ${column}`;
-  const reference = field.type.kind === "reference" ? ` The id of a ${field.type.entity}.` : "";
+  const reference = field.type.kind === "reference" ? ` The id of ${article(field.type.entity)} ${field.type.entity}.` : "";
   return field.doc ? `${field.doc}\n\n${column}${reference}` : `${column}${reference}`;
 }
 
 function sqlConstant(entity: EntityModel): StatementStructures {
   const sql = entitySql(entity);
-  const list = (l: { prefix: string; item: string; separator: string; suffix: string }): string =>
-    `{ prefix: ${withSelect(entity, l.prefix)}, item: ${JSON.stringify(l.item)}, separator: ${JSON.stringify(l.separator)}, suffix: ${JSON.stringify(l.suffix)} }`;
-  const body = [
-    `insert: ${list(sql.insert)}`,
-    `selectById: ${withSelect(entity, sql.selectById)}`,
-    `selectByIds: ${list(sql.selectByIds)}`,
-    `selectAll: ${withSelect(entity, sql.selectAll)}`,
-    `selectAllIds: ${JSON.stringify(sql.selectAllIds)}`,
-    `selectFrom: ${withSelect(entity, sql.selectFrom)}`,
-    `selectIdsFrom: ${JSON.stringify(sql.selectIdsFrom)}`,
-    `countFrom: ${JSON.stringify(sql.countFrom)}`,
-    `update: { prefix: ${JSON.stringify(sql.update.prefix)}, assignments: [${sql.update.assignments.map((a) => JSON.stringify(a)).join(", ")}], suffix: ${JSON.stringify(sql.update.suffix)} }`,
-    `deleteByIds: ${list(sql.deleteByIds)}`,
-  ];
+  const body = Object.entries(sql).map(([key, text]) => `${key}: ${withSelect(entity, text)}`);
   return {
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
@@ -130,11 +115,6 @@ function selectConstant(entity: EntityModel): StatementStructures {
   };
 }
 
-function selectPrefix(entity: EntityModel): string {
-  const { selectFrom } = entitySql(entity);
-  return selectFrom.slice(0, -1);
-}
-
 /** A string literal, or `select + "…"` when it starts with the shared select prefix. */
 function withSelect(entity: EntityModel, text: string): string {
   const select = selectPrefix(entity);
@@ -145,7 +125,7 @@ function descriptorProperties(entity: EntityModel): string[] {
   const columns = entity.fields.map((f) => f.column);
   const indexes = entity.indexes.map((index) => {
     const positions = index.fields.map((name) => entity.fields.findIndex((f) => f.name === name));
-    return `{ name: ${JSON.stringify(index.name)}, unique: ${index.unique}, cached: ${index.cached}, columns: [${positions.join(", ")}], selectIds: ${JSON.stringify(indexSelectIds(entity, index))}, selectRows: ${withSelect(entity, indexSelectRows(entity, index))} }`;
+    return `{ name: ${JSON.stringify(index.name)}, unique: ${index.unique}, cached: ${index.cached}, columns: [${positions.join(", ")}], where: ${JSON.stringify(indexWhere(entity, index))} }`;
   });
   return [
     `name: ${JSON.stringify(entity.name)}`,
@@ -174,8 +154,6 @@ function descriptorMethods(entity: EntityModel): string[] {
     `validate(d) {\n${validations.join("\n")}\n}`,
     `toRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
     `fromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
-    `toCache(e) {\n return [${fields.map(toCacheExpression).join(", ")}];\n}`,
-    `fromCache(v): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromCacheExpression(f, i)}`).join(", ")} };\n}`,
     `changes(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
   ];
 }
@@ -184,4 +162,13 @@ function descriptorMethods(entity: EntityModel): string[] {
 function schemaHash(entity: EntityModel): string {
   const layout = entity.fields.map((f) => `${f.column} ${f.mysqlType} ${f.nullable ? "NULL" : "NOT NULL"}`);
   return createHash("sha256").update(`${entity.table}\n${layout.join("\n")}`).digest("hex").slice(0, 12);
+}
+
+/** "a" or "an" before a name, by its first letter. */
+function article(name: string): string {
+  return /^[AEIOU]/i.test(name) ? "an" : "a";
+}
+
+function capitalize(word: string): string {
+  return word[0]!.toUpperCase() + word.slice(1);
 }

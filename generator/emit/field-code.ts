@@ -3,6 +3,7 @@
  * change detection and defaults. Each function returns one TypeScript expression or statement.
  */
 import type { DefaultValue, FieldModel } from "../model.js";
+import { setInEnumOrder } from "./ddl-emitter.js";
 import { enumValuesName } from "./names.js";
 
 const INT_RANGES: Record<number, [string, string, string]> = {
@@ -25,56 +26,56 @@ export function readonlyType(field: FieldModel): string {
   return field.nullable ? `${base} | null` : base;
 }
 
-/** `d.x = checkY("Entity", "x", d.x, …, nullable);` */
+/** `d.x = checkY("Entity", "x", d.x, …);` — for a nullable field only when it is not null. */
 export function validateStatement(entity: string, field: FieldModel): string | undefined {
   const t = field.type;
   const head = `${JSON.stringify(entity)}, ${JSON.stringify(field.name)}, d.${field.name}`;
-  const n = String(field.nullable);
   let call: string;
   switch (t.kind) {
     case "id":
       return undefined;
     case "bool":
-      call = `checkBool(${head}, ${n})`;
+      call = `checkBool(${head})`;
       break;
     case "int": {
       const [min, max, umax] = INT_RANGES[t.bits]!;
       const range = t.unsigned ? `${t.bits === 64 ? "0n" : "0"}, ${umax}` : `${min}, ${max}`;
-      call = `${t.bits === 64 ? "checkBigInt" : "checkInt"}(${head}, ${range}, ${n})`;
+      call = `${t.bits === 64 ? "checkBigInt" : "checkInt"}(${head}, ${range})`;
       break;
     }
     case "float":
-      call = `checkFloat(${head}, ${t.bits}, ${field.precision ?? "undefined"}, ${field.unsigned}, ${n})`;
+      call = `checkFloat(${head}, ${t.bits}, ${field.precision ?? "undefined"}, ${field.unsigned})`;
       break;
     case "decimal":
-      call = `checkDecimal(${head}, ${t.precision}, ${t.scale}, ${field.unsigned}, ${n})`;
+      call = `checkDecimal(${head}, ${t.precision}, ${t.scale}, ${field.unsigned})`;
       break;
     case "varchar":
-      call = `checkVarchar(${head}, ${t.length}, ${n})`;
+      call = `checkVarchar(${head}, ${t.length})`;
       break;
     case "text":
-      call = `checkText(${head}, ${n})`;
+      call = `checkText(${head})`;
       break;
     case "date":
-      call = `checkDate(${head}, ${n})`;
+      call = `checkDate(${head})`;
       break;
     case "datetime":
-      call = `checkDateTime(${head}, ${n})`;
+      call = `checkDateTime(${head})`;
       break;
     case "bytes":
-      call = `checkBytes(${head}, ${BYTES_LIMIT[t.size]}, ${n})`;
+      call = `checkBytes(${head}, ${BYTES_LIMIT[t.size]})`;
       break;
     case "enum":
-      call = `checkEnum(${head}, ${enumValuesName(t.enumName)}, ${n})`;
+      call = `checkEnum(${head}, ${enumValuesName(t.enumName)})`;
       break;
     case "set":
-      call = `checkSet(${head}, ${enumValuesName(t.enumName)}, ${n})`;
+      call = `checkSet(${head}, ${enumValuesName(t.enumName)})`;
       break;
     case "reference":
-      call = `checkReference(${head}, ${n})`;
+      call = `checkReference(${head})`;
       break;
   }
-  return `d.${field.name} = ${call};`;
+  const value = `d.${field.name}`;
+  return field.nullable ? `${value} = ${value} == null ? null : ${call};` : `${value} = ${call};`;
 }
 
 /** A mysql2 row value `r[i]` converted to the property type. */
@@ -92,6 +93,8 @@ export function fromRowExpression(field: FieldModel, i: number): string {
       return field.type.bits === 64 ? `rowBigInt(${v})${cast}` : `${v}${cast}`;
     case "decimal":
       return `rowNumber(${v})${cast}`;
+    case "float":
+      return field.type.bits === 32 ? `rowFloat32(${v})${cast}` : `${v}${cast}`;
     case "date":
       return `rowDate(${v})${cast}`;
     case "datetime":
@@ -119,39 +122,6 @@ export function toRowExpression(field: FieldModel): string {
       return `bindSet(${v})`;
     default:
       return v;
-  }
-}
-
-/** The JSON-safe cache form of the property. */
-export function toCacheExpression(field: FieldModel): string {
-  const v = `e.${field.name}`;
-  switch (field.type.kind) {
-    case "int":
-      return field.type.bits === 64 ? `bindBigInt(${v})` : v;
-    case "date":
-    case "datetime":
-      return `cacheDate(${v})`;
-    case "bytes":
-      return `cacheBytes(${v})`;
-    default:
-      return v;
-  }
-}
-
-/** The cached value `v[i]` converted back to the property type. */
-export function fromCacheExpression(field: FieldModel, i: number): string {
-  const v = `v[${i}]`;
-  const cast = ` as ${draftType(field)}`;
-  switch (field.type.kind) {
-    case "int":
-      return field.type.bits === 64 ? `uncacheBigInt(${v})${cast}` : `${v}${cast}`;
-    case "date":
-    case "datetime":
-      return `uncacheDate(${v})${cast}`;
-    case "bytes":
-      return `uncacheBytes(${v})${cast}`;
-    default:
-      return `${v}${cast}`;
   }
 }
 
@@ -194,7 +164,7 @@ function defaultExpression(field: FieldModel, value: DefaultValue): string {
     case "enum":
       return JSON.stringify(value.value);
     case "set":
-      return `[${value.values.map((v) => JSON.stringify(v)).join(", ")}]`;
+      return `[${setInEnumOrder(field, value.values).map((v) => JSON.stringify(v)).join(", ")}]`;
     case "string":
       if (field.type.kind === "date") return `new Date(${JSON.stringify(`${value.value}T00:00:00Z`)})`;
       if (field.type.kind === "datetime") return `new Date(${JSON.stringify(`${value.value.replace(" ", "T")}Z`)})`;

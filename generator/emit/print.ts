@@ -5,7 +5,7 @@ import { entityFileStructure } from "./entity-emitter.js";
 import { enumsFileStructure } from "./enums-emitter.js";
 import type { FileUnit } from "./plan.js";
 
-/** The source text of a TypeScript unit. */
+/** The source text of a TypeScript unit (unformatted). */
 export function printUnit(unit: Exclude<FileUnit, { kind: "text" }>): string {
   return printStructure(structureOf(unit));
 }

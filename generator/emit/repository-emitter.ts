@@ -2,7 +2,7 @@
  * The repository class of an entity (`orm.category`): the runtime's Repository with one typed
  * loader per index, each with TSDoc, an example and the SQL it runs on a cache miss.
  */
-import { Scope, StructureKind, type ClassDeclarationStructure, type MethodDeclarationStructure, type OptionalKind } from "ts-morph";
+import { StructureKind, type ClassDeclarationStructure, type MethodDeclarationStructure, type OptionalKind } from "ts-morph";
 import type { EntityModel, FieldModel, IndexModel } from "../model.js";
 import { draftType } from "./field-code.js";
 import { camelCase, descriptorName, pascalCase } from "./names.js";
@@ -48,29 +48,14 @@ function loader(entity: EntityModel, index: IndexModel, position: number): Optio
   const summary = index.unique
     ? `The ${entity.name} whose ${where} ${fields.length > 1 ? "are" : "is"} the given value${fields.length > 1 ? "s" : ""} (unique index \`${index.name}\`), or undefined.`
     : `The ${entity.name} entities whose ${where} ${fields.length > 1 ? "are" : "is"} the given value${fields.length > 1 ? "s" : ""} (index \`${index.name}\`), ordered by id.`;
-  const cachedArgs = fields.map((f) => cachedForm(f)).join(", ");
-  const boundArgs = fields.map((f) => boundForm(f)).join(", ");
+  const values = fields.map((f) => boundForm(f)).join(", ");
   return {
     name: method,
-    scope: Scope.Public,
     parameters: fields.map((f) => ({ name: f.name, type: draftType(f) })),
     returnType: index.unique ? `Promise<${entity.name} | undefined>` : `Promise<${entity.name}[]>`,
-    docs: docs(`${summary}\n\n${how} \`${indexSelectIds(entity, index)}\`\n\n@example\n\`\`\`ts\n${example}\n\`\`\``),
-    statements: [`return this.${index.unique ? "findUnique" : "findMany"}(${position}, [${cachedArgs}], [${boundArgs}]);`],
+    docs: docs(`${summary}\n\n${how}\n\`\`\`sql\n${indexSelectIds(entity, index)}\n\`\`\`\n\n@example\n\`\`\`ts\n${example}\n\`\`\``),
+    statements: [`return this.${index.unique ? "findUnique" : "findMany"}(${position}, [${values}]);`],
   };
-}
-
-/** The argument as its cached (JSON) form, which keys Redis lookups. */
-function cachedForm(field: FieldModel): string {
-  switch (field.type.kind) {
-    case "date":
-    case "datetime":
-      return `cacheDate(${field.name})`;
-    case "int":
-      return field.type.bits === 64 ? `bindBigInt(${field.name})` : field.name;
-    default:
-      return field.name;
-  }
 }
 
 /** The argument as a bound SQL value. */

@@ -2,67 +2,55 @@
 import type { EntityModel, IndexModel } from "../model.js";
 import { quoteIdent } from "./names.js";
 
-export interface SqlListText {
-  readonly prefix: string;
-  readonly item: string;
-  readonly separator: string;
-  readonly suffix: string;
-}
-
+/** The texts of the runtime's EntitySql, each valid SQL on its own (lists hold one item). */
 export interface EntitySqlText {
-  readonly insert: SqlListText;
+  readonly insert: string;
   readonly selectById: string;
-  readonly selectByIds: SqlListText;
+  readonly selectByIds: string;
   readonly selectAll: string;
   readonly selectAllIds: string;
   readonly selectFrom: string;
   readonly selectIdsFrom: string;
   readonly countFrom: string;
-  readonly update: { readonly prefix: string; readonly assignments: readonly string[]; readonly suffix: string };
-  readonly deleteByIds: SqlListText;
+  readonly update: string;
+  readonly deleteByIds: string;
+}
+
+/** `SELECT <every column> FROM <table>`. */
+export function selectPrefix(entity: EntityModel): string {
+  return `SELECT ${entity.fields.map((f) => quoteIdent(f.column)).join(", ")} FROM ${quoteIdent(entity.table)}`;
 }
 
 /** Every statement the runtime runs for `entity`. */
 export function entitySql(entity: EntityModel): EntitySqlText {
   const table = quoteIdent(entity.table);
   const columns = entity.fields.map((f) => quoteIdent(f.column));
-  const select = `SELECT ${columns.join(", ")} FROM ${table}`;
+  const select = selectPrefix(entity);
   const id = quoteIdent("ID");
   return {
-    insert: {
-      prefix: `INSERT INTO ${table} (${columns.join(", ")}) VALUES `,
-      item: `(${columns.map(() => "?").join(", ")})`,
-      separator: ", ",
-      suffix: "",
-    },
+    insert: `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
     selectById: `${select} WHERE ${id} = ?`,
-    selectByIds: { prefix: `${select} WHERE ${id} IN (`, item: "?", separator: ", ", suffix: ")" },
+    selectByIds: `${select} WHERE ${id} IN (?)`,
     selectAll: `${select} ORDER BY ${id}`,
     selectAllIds: `SELECT ${id} FROM ${table} ORDER BY ${id}`,
     selectFrom: `${select} `,
     selectIdsFrom: `SELECT ${id} FROM ${table} `,
     countFrom: `SELECT COUNT(*) FROM ${table} `,
-    update: { prefix: `UPDATE ${table} SET `, assignments: columns.map((c) => `${c} = ?`), suffix: ` WHERE ${id} = ?` },
-    deleteByIds: { prefix: `DELETE FROM ${table} WHERE ${id} IN (`, item: "?", separator: ", ", suffix: ")" },
+    update: `UPDATE ${table} SET `,
+    deleteByIds: `DELETE FROM ${table} WHERE ${id} IN (?)`,
   };
 }
 
-/** `SELECT ID … WHERE a = ? AND b <=> ? ORDER BY ID`: the ids matching one key of `index`. */
-export function indexSelectIds(entity: EntityModel, index: IndexModel): string {
-  return indexSelect(entity, index, quoteIdent("ID"));
-}
-
-/** The same lookup selecting every column. */
-export function indexSelectRows(entity: EntityModel, index: IndexModel): string {
-  return indexSelect(entity, index, entity.fields.map((f) => quoteIdent(f.column)).join(", "));
-}
-
-function indexSelect(entity: EntityModel, index: IndexModel, columns: string): string {
+/** What follows `WHERE` in a lookup by `index`: `a = ? AND b <=> ? ORDER BY ID` (nullable columns null-safe). */
+export function indexWhere(entity: EntityModel, index: IndexModel): string {
   const conditions = index.fields.map((name) => {
     const field = entity.fields.find((f) => f.name === name)!;
     return `${quoteIdent(field.column)} ${field.nullable ? "<=>" : "="} ?`;
   });
-  const limit = index.unique ? " LIMIT 1" : "";
-  return `SELECT ${columns} FROM ${quoteIdent(entity.table)} WHERE ${conditions.join(" AND ")} ORDER BY ${quoteIdent("ID")}${limit}`;
+  return `${conditions.join(" AND ")} ORDER BY ${quoteIdent("ID")}${index.unique ? " LIMIT 1" : ""}`;
 }
 
+/** The id lookup by `index`, as the runtime runs it. */
+export function indexSelectIds(entity: EntityModel, index: IndexModel): string {
+  return `${entitySql(entity).selectIdsFrom}WHERE ${indexWhere(entity, index)}`;
+}

@@ -3,11 +3,11 @@ import { StructureKind, type ImportDeclarationStructure, type JSDocStructure } f
 
 /** Runtime functions generated code may call; imported only when used. */
 const RUNTIME_HELPERS = [
-  "bindBigInt", "bindDate", "bindDateTime", "bindSet", "cacheBytes", "cacheDate",
+  "bindBigInt", "bindDate", "bindDateTime", "bindSet",
   "checkBigInt", "checkBool", "checkBytes", "checkDate", "checkDateTime", "checkDecimal", "checkEnum", "checkFloat",
   "checkInt", "checkReference", "checkSet", "checkText", "checkVarchar",
-  "rowBigInt", "rowBool", "rowBytes", "rowDate", "rowDateTime", "rowId", "rowNumber", "rowSet",
-  "sameBytes", "sameDate", "sameSet", "uncacheBigInt", "uncacheBytes", "uncacheDate",
+  "rowBigInt", "rowBool", "rowBytes", "rowDate", "rowDateTime", "rowFloat32", "rowId", "rowNumber", "rowSet",
+  "sameBytes", "sameDate", "sameSet",
 ];
 
 /** A TSDoc block with `text` as its description. */

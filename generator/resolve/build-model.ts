@@ -65,6 +65,7 @@ function buildEntity(draft: EntityDraft): EntityModel | undefined {
       fields: indexFields,
       cached,
       origin,
+      covered: origin === "reference" && draft.indexes.some((other) => other.origin !== "reference" && other.fields[0] === indexFields[0]),
     })),
   };
 }

@@ -23,7 +23,7 @@ export interface FieldDraft {
 }
 
 /** An index with the span its problems are reported at. */
-export interface IndexDraft extends IndexModel {
+export interface IndexDraft extends Omit<IndexModel, "covered"> {
   readonly span: Span;
   readonly nameSpan: Span;
 }

@@ -33,7 +33,15 @@ export function checkIndexNames(entity: EntityDraft, ctx: ResolveContext): void 
     }
     byName.set(key, index);
     const field = index.origin === "block" ? undefined : fields.get(index.name);
-    if (field === undefined || field.column !== field.name) checkIdentifier(index.name, "index", index.nameSpan, ctx);
+    if (field === undefined || field.column !== field.name) {
+      if (!checkIdentifier(index.name, "index", index.nameSpan, ctx)) continue;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(index.name)) {
+      ctx.bag.report("E0310", index.nameSpan, `invalid index name "${index.name}": it names the loader getBy${loaderSuffix(index.name)}, so it must be an identifier`, {
+        notes: ['use letters, digits and underscores, e.g. name: "TitleInCategory"'],
+      });
+      continue;
+    }
     const loader = `getBy${loaderSuffix(index.name)}`;
     const clash = byLoader.get(loader);
     if (BUILT_IN_LOADERS.has(loader) || clash !== undefined) {

@@ -1,123 +1,127 @@
 /**
  * The last step of a flush, after COMMIT: write the new rows into Redis, maintain the cached
- * index lookups and id sets, update the local cache and tell other processes. Every Redis write
- * also deletes the lease of the structure it touches, so a read-fill that loaded older data
- * from MySQL can no longer store it.
+ * index lookups and id sets, update the local cache and tell other processes. Rows of updates
+ * and deletes are taken from MySQL's state inside the transaction (see locked-read.ts). Every
+ * Redis write also deletes the lease of the structure it touches, so a read-fill that loaded
+ * older data from MySQL can no longer store it.
  */
-import type { ChainableCommander } from "ioredis";
-
+import type { EntityRuntime } from "../entity-runtime.js";
 import { CacheWriteError } from "../errors.js";
-import { frozenCopy } from "../frozen.js";
+import { freezeEntity } from "../frozen.js";
 import { entityIndexKey } from "../index-keys.js";
 import { MISSING_ROW } from "../keys.js";
 import { MISSING } from "../local-cache.js";
 import type { RedisPool } from "../redis-pool.js";
+import { encodeRowValues } from "../row-cache.js";
 import type { EntityChanges } from "./plan.js";
+import { RedisWriteBatch } from "./redis-batch.js";
 
-type Command = (tx: ChainableCommander) => void;
+type Row = unknown[];
+
+/** One entity's committed change as rows in `toRow` form: `before` undefined for inserts, `after` for deletes. */
+interface RowChange {
+  readonly id: number;
+  readonly before: Row | undefined;
+  readonly after: Row | undefined;
+}
 
 /** Applies the committed `changes` to every cache; throws CacheWriteError if Redis failed. */
 export async function writeCaches(changes: readonly EntityChanges[], publish: (ids: Record<string, number[]>) => Promise<void>): Promise<void> {
-  const byPool = new Map<RedisPool, Command[]>();
-  const add = (pool: RedisPool, command: Command): void => {
-    const list = byPool.get(pool);
-    if (list === undefined) byPool.set(pool, [command]);
-    else list.push(command);
+  const batches = new Map<RedisPool, RedisWriteBatch[]>();
+  const batchFor = (pool: RedisPool): RedisWriteBatch => {
+    const batch = new RedisWriteBatch();
+    batches.set(pool, [...(batches.get(pool) ?? []), batch]);
+    return batch;
   };
   const invalidated: Record<string, number[]> = {};
   for (const change of changes) {
-    redisRowWrites(change, add);
-    redisLookupWrites(change, add);
-    const local = change.runtime.local;
+    const runtime = change.runtime as EntityRuntime;
+    const rows = rowChanges(change);
+    if (runtime.rows !== undefined) rowWrites(runtime, rows, batchFor(runtime.rows));
+    lookupWrites(runtime, rows, () => batchFor(runtime.lookups));
+    const local = runtime.local;
     if (local !== undefined) {
-      for (const e of change.inserts) local.set(e.id, frozenCopy(e));
-      for (const { draft } of change.updates) local.set(draft.id, frozenCopy(draft));
-      for (const e of change.deletes) local.set(e.id, MISSING);
-      invalidated[change.runtime.descriptor.name] = [
-        ...change.inserts.map((e) => e.id),
-        ...change.updates.map((u) => u.draft.id),
-        ...change.deletes.map((e) => e.id),
-      ];
+      for (const { id, after } of rows) local.set(id, after === undefined ? MISSING : freezeEntity(runtime.descriptor.fromRow(after)));
+      invalidated[runtime.descriptor.name] = rows.map((r) => r.id);
     }
   }
   const failures: unknown[] = [];
   await Promise.all(
-    [...byPool].map(([pool, commands]) =>
-      pool.multi((tx) => commands.forEach((command) => command(tx)), `flush (${commands.length} commands)`).catch((error) => failures.push(error)),
-    ),
+    [...batches].map(([pool, list]) => {
+      const commands = list.reduce((n, b) => n + b.size, 0);
+      if (commands === 0) return undefined;
+      return pool.multi((tx) => list.forEach((batch) => batch.appendTo(tx)), `flush (${commands} commands)`).catch((error: unknown) => failures.push(error));
+    }),
   );
-  if (Object.keys(invalidated).length > 0) await publish(invalidated).catch((error) => failures.push(error));
+  if (Object.keys(invalidated).length > 0) await publish(invalidated).catch((error: unknown) => failures.push(error));
   if (failures.length > 0) {
     throw new CacheWriteError(`MySQL committed, but updating the Redis cache failed: ${String(failures[0])}`, failures[0]);
   }
 }
 
-function redisRowWrites(change: EntityChanges, add: (pool: RedisPool, command: Command) => void): void {
-  const { runtime } = change;
-  const pool = runtime.rows;
-  const keys = runtime.rowKeys;
-  if (pool === undefined || keys === undefined) return;
-  const descriptor = runtime.descriptor;
-  const write = (id: number, value: string): void => {
-    const key = keys.row(id);
-    add(pool, (tx) => tx.set(key, value).del(keys.lease(key)));
-  };
-  for (const e of change.inserts) write(e.id, JSON.stringify(descriptor.toCache(e)));
-  for (const { draft } of change.updates) write(draft.id, JSON.stringify(descriptor.toCache(draft)));
-  for (const e of change.deletes) write(e.id, MISSING_ROW);
-}
-
-function redisLookupWrites(change: EntityChanges, add: (pool: RedisPool, command: Command) => void): void {
-  const { runtime } = change;
-  const { descriptor, keys, lookups } = runtime;
-  const cachedIndexes = descriptor.indexes.filter((index) => index.cached);
-  if (cachedIndexes.length === 0 && !descriptor.cacheAll) return;
-  const insert = (index: (typeof cachedIndexes)[number], id: number, cached: readonly unknown[]): void => {
-    const value = entityIndexKey(index, cached);
-    if (index.unique) {
-      const hash = keys.unique(index.name);
-      add(lookups, (tx) => tx.hset(hash, value, String(id)).del(keys.lease(`${hash}:${value}`)));
-    } else {
-      const set = keys.set(index.name, value);
-      add(lookups, (tx) => tx.sadd(set, String(id)).del(keys.lease(set)));
-    }
-  };
-  const remove = (index: (typeof cachedIndexes)[number], id: number, cached: readonly unknown[]): void => {
-    const value = entityIndexKey(index, cached);
-    if (index.unique) {
-      const hash = keys.unique(index.name);
-      add(lookups, (tx) => tx.hdel(hash, value).del(keys.lease(`${hash}:${value}`)));
-    } else {
-      const set = keys.set(index.name, value);
-      add(lookups, (tx) => tx.srem(set, String(id)).del(keys.lease(set)));
-    }
-  };
-  for (const e of change.inserts) {
-    const cached = descriptor.toCache(e);
-    for (const index of cachedIndexes) insert(index, e.id, cached);
-  }
+/** The committed rows: inserts as drafted, updates as MySQL's row with the changed columns, deletes. */
+function rowChanges(change: EntityChanges): RowChange[] {
+  const { descriptor } = change.runtime;
+  const current = change.current;
+  const rows: RowChange[] = change.inserts.map((e) => ({ id: e.id, before: undefined, after: descriptor.toRow(e) }));
   for (const { draft, source, columns } of change.updates) {
-    const before = descriptor.toCache(source);
-    const after = descriptor.toCache(draft);
-    for (const index of cachedIndexes) {
-      if (!index.columns.some((c) => columns.includes(c))) continue;
-      remove(index, draft.id, before);
-      insert(index, draft.id, after);
+    const now = current === undefined ? source : current.get(draft.id);
+    if (now === undefined) {
+      rows.push({ id: draft.id, before: undefined, after: undefined }); // deleted meanwhile: nothing was updated
+      continue;
     }
+    const before = descriptor.toRow(now);
+    const after = [...before];
+    const edited = descriptor.toRow(draft);
+    for (const c of columns) after[c] = edited[c];
+    rows.push({ id: draft.id, before, after });
   }
   for (const e of change.deletes) {
-    const cached = descriptor.toCache(e);
-    for (const index of cachedIndexes) remove(index, e.id, cached);
+    const now = current === undefined ? e : current.get(e.id);
+    rows.push({ id: e.id, before: now === undefined ? undefined : descriptor.toRow(now), after: undefined });
   }
-  if (descriptor.cacheAll) {
-    const all = keys.all();
-    const added = change.inserts.map((e) => String(e.id));
-    const removed = change.deletes.map((e) => String(e.id));
-    add(lookups, (tx) => {
-      if (added.length > 0) tx.sadd(all, ...added);
-      if (removed.length > 0) tx.srem(all, ...removed);
-      tx.del(keys.lease(all));
-    });
+  return rows;
+}
+
+function rowWrites(runtime: EntityRuntime, rows: readonly RowChange[], batch: RedisWriteBatch): void {
+  const keys = runtime.rowKeys!;
+  for (const { id, after } of rows) {
+    const key = keys.row(id);
+    batch.set(key, after === undefined ? MISSING_ROW : encodeRowValues(runtime.descriptor, after));
+    batch.dropLease(keys.lease(key));
   }
 }
 
+function lookupWrites(runtime: EntityRuntime, rows: readonly RowChange[], batchFor: () => RedisWriteBatch): void {
+  const { descriptor, keys } = runtime;
+  const indexes = descriptor.indexes.filter((index) => index.cached);
+  if (indexes.length === 0 && !descriptor.cacheAll) return;
+  const batch = batchFor();
+  for (const { id, before, after } of rows) {
+    const member = String(id);
+    for (const index of indexes) {
+      const old = before === undefined ? undefined : entityIndexKey(index, before);
+      const now = after === undefined ? undefined : entityIndexKey(index, after);
+      if (old === now) continue;
+      if (index.unique) {
+        const hash = keys.unique(index.name);
+        if (old !== undefined) batch.hdel(hash, old);
+        if (now !== undefined) batch.hset(hash, now, member);
+        for (const value of [old, now]) if (value !== undefined) batch.dropLease(keys.lease(`${hash}:${value}`));
+      } else {
+        for (const value of [old, now]) {
+          if (value === undefined) continue;
+          const set = keys.set(index.name, value);
+          if (value === old) batch.srem(set, member);
+          else batch.sadd(set, member);
+          batch.dropLease(keys.lease(set));
+        }
+      }
+    }
+    if (descriptor.cacheAll && (before === undefined) !== (after === undefined)) {
+      if (after !== undefined) batch.sadd(keys.all(), member);
+      else batch.srem(keys.all(), member);
+      batch.dropLease(keys.lease(keys.all()));
+    }
+  }
+}

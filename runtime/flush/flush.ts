@@ -6,6 +6,7 @@
 import type { OrmContext } from "../context.js";
 import type { MysqlPool } from "../mysql-pool.js";
 import { writeCaches } from "./cache-writes.js";
+import { needsCurrentRows, readCurrentRows } from "./locked-read.js";
 import { planFlush, type PoolChanges } from "./plan.js";
 import { poolStatements, type Statement } from "./statements.js";
 
@@ -22,7 +23,7 @@ export async function flushContext(context: OrmContext): Promise<void> {
   let failure: unknown;
   try {
     for (const changes of pools) {
-      await runStatements(context.engine.mysql(changes.pool), poolStatements(changes, MAX_STATEMENT_BYTES));
+      await commitPool(context.engine.mysql(changes.pool), changes);
       committed.push(changes);
     }
   } catch (error) {
@@ -46,13 +47,17 @@ export async function flushContext(context: OrmContext): Promise<void> {
   context.tracked.clear();
 }
 
-async function runStatements(mysql: MysqlPool, statements: readonly Statement[]): Promise<void> {
+/** Runs one pool's statements: alone, or in a transaction that first reads the rows caches need. */
+async function commitPool(mysql: MysqlPool, changes: PoolChanges): Promise<void> {
+  const statements: readonly Statement[] = poolStatements(changes, MAX_STATEMENT_BYTES);
+  const reads = changes.entities.filter(needsCurrentRows);
   if (statements.length === 0) return;
-  if (statements.length === 1) {
+  if (statements.length === 1 && reads.length === 0) {
     await mysql.exec(statements[0]!.sql, statements[0]!.params);
     return;
   }
   await mysql.transaction(async (session) => {
+    for (const change of reads) await readCurrentRows(session, change);
     for (const { sql, params } of statements) await session.exec(sql, params);
   });
 }

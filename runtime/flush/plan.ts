@@ -14,6 +14,11 @@ export interface EntityChanges {
   readonly inserts: Entity[];
   /** Drafts with their source and the positions of their changed columns. */
   readonly updates: { readonly draft: Entity; readonly source: Entity; readonly columns: number[] }[];
+  /**
+   * The rows of the updated and deleted ids as MySQL held them inside the flush's transaction,
+   * before its statements ran (read with FOR UPDATE); set when the entity has caches to maintain.
+   */
+  current?: ReadonlyMap<number, Entity>;
 }
 
 /** The changes of one MySQL pool, entity types sorted by name. */

@@ -3,7 +3,7 @@
  * changed columns, in that order. Lists are chunked under MySQL's 65,535-placeholder limit and
  * the server's max_allowed_packet.
  */
-import { expandSqlList } from "../sql-list.js";
+import { expandIn, expandInsert, updateSql } from "../sql-list.js";
 import type { PoolChanges } from "./plan.js";
 
 export interface Statement {
@@ -20,7 +20,7 @@ export function poolStatements(changes: PoolChanges, maxPacketBytes: number): St
   for (const { runtime, deletes } of changes.entities) {
     const sql = runtime.descriptor.sql.deleteByIds;
     for (const chunk of chunks(deletes.map((e) => e.id), MAX_PLACEHOLDERS, () => 24, maxPacketBytes)) {
-      statements.push({ sql: expandSqlList(sql, chunk.length), params: chunk });
+      statements.push({ sql: expandIn(sql, chunk.length), params: chunk });
     }
   }
   for (const { runtime, inserts } of changes.entities) {
@@ -28,17 +28,14 @@ export function poolStatements(changes: PoolChanges, maxPacketBytes: number): St
     const rows = inserts.map((e) => descriptor.toRow(e));
     const perRow = Math.max(1, Math.floor(MAX_PLACEHOLDERS / descriptor.columns.length));
     for (const chunk of chunks(rows, perRow, rowBytes, maxPacketBytes)) {
-      statements.push({ sql: expandSqlList(descriptor.sql.insert, chunk.length), params: chunk.flat() });
+      statements.push({ sql: expandInsert(descriptor.sql.insert, chunk.length), params: chunk.flat() });
     }
   }
   for (const { runtime, updates } of changes.entities) {
-    const { update } = runtime.descriptor.sql;
+    const { sql, columns: names } = runtime.descriptor;
     for (const { draft, columns } of updates) {
       const row = runtime.descriptor.toRow(draft);
-      statements.push({
-        sql: update.prefix + columns.map((c) => update.assignments[c]).join(", ") + update.suffix,
-        params: [...columns.map((c) => row[c]), draft.id],
-      });
+      statements.push({ sql: updateSql(sql.update, names, columns), params: [...columns.map((c) => row[c]), draft.id] });
     }
   }
   return statements;

@@ -4,11 +4,12 @@
  * are cached as missing too.
  */
 import type { EntityRuntime } from "../entity-runtime.js";
-import { copyBytes, freezeEntity } from "../frozen.js";
+import { forReader, freezeEntity } from "../frozen.js";
 import { MISSING_ROW } from "../keys.js";
 import { MISSING, type LocalEntry } from "../local-cache.js";
 import type { QueryLog } from "../query-log.js";
-import { expandSqlList } from "../sql-list.js";
+import { decodeRow, encodeRow } from "../row-cache.js";
+import { expandIn } from "../sql-list.js";
 import { FILL_STRINGS, LEASE_MS, leaseToken, TAKE_LEASES } from "./fill-scripts.js";
 
 type Entity = { id: number };
@@ -21,13 +22,17 @@ export async function loadByIds<D extends Entity>(runtime: EntityRuntime<D>, ids
   const found = new Map<number, LocalEntry<D>>();
   const local = runtime.local;
   const generation = local?.generation ?? 0;
-  const missed = new Set<number>();
-  for (const id of ids) {
-    const hit = local?.get(id);
-    if (hit !== undefined) found.set(id, hit);
-    else missed.add(id);
+  let misses: number[];
+  if (local === undefined) misses = ids.length < 2 ? [...ids] : [...new Set(ids)];
+  else {
+    const missed = new Set<number>();
+    for (const id of ids) {
+      const hit = local.get(id);
+      if (hit !== undefined) found.set(id, hit);
+      else missed.add(id);
+    }
+    misses = [...missed];
   }
-  let misses = [...missed];
   if (local !== undefined && log.active) logLocal(runtime, log, ids.length, misses.length);
   if (misses.length > 0 && runtime.rows !== undefined) misses = await fromRedis(runtime, misses, found, generation);
   if (misses.length > 0) await fromMysql(runtime, misses, found, generation);
@@ -44,7 +49,7 @@ export function localHit<D extends Entity>(runtime: EntityRuntime<D>, id: number
 
 function output<D extends Entity>(runtime: EntityRuntime<D>, entry: LocalEntry<D> | undefined): D | undefined {
   if (entry === undefined || entry === MISSING) return undefined;
-  return runtime.hasBytes ? copyBytes(entry) : entry;
+  return runtime.hasBytes ? forReader(entry) : entry;
 }
 
 async function fromRedis<D extends Entity>(runtime: EntityRuntime<D>, ids: number[], found: Map<number, LocalEntry<D>>, generation: number): Promise<number[]> {
@@ -57,7 +62,12 @@ async function fromRedis<D extends Entity>(runtime: EntityRuntime<D>, ids: numbe
       misses.push(id);
       return;
     }
-    const entry: LocalEntry<D> = value === MISSING_ROW ? MISSING : freezeEntity(runtime.descriptor.fromCache(JSON.parse(value) as unknown[]));
+    let entry: LocalEntry<D> | undefined = value === MISSING_ROW ? MISSING : runtime.decoded.get(value);
+    if (entry === undefined) {
+      const entity = freezeEntity(decodeRow(runtime.descriptor, value));
+      runtime.decoded.set(value, entity);
+      entry = entity;
+    }
     found.set(id, entry);
     runtime.local?.fill(id, entry, generation);
   });
@@ -72,7 +82,7 @@ async function fromMysql<D extends Entity>(runtime: EntityRuntime<D>, ids: numbe
   const loaded = new Map<number, D>();
   for (let start = 0; start < ids.length; start += SELECT_CHUNK) {
     const chunk = ids.slice(start, start + SELECT_CHUNK);
-    const rows = await runtime.mysql.select(expandSqlList(descriptor.sql.selectByIds, chunk.length), chunk);
+    const rows = await runtime.mysql.select(expandIn(descriptor.sql.selectByIds, chunk.length), chunk);
     for (const row of rows) {
       const entity = freezeEntity(descriptor.fromRow(row));
       loaded.set(entity.id, entity);
@@ -87,7 +97,7 @@ async function fromMysql<D extends Entity>(runtime: EntityRuntime<D>, ids: numbe
     runtime.local?.fill(id, entry, generation);
     if (keys !== undefined) {
       fillKeys.push(keys.row(id), leases[i]!);
-      fillValues.push(entity === undefined ? MISSING_ROW : JSON.stringify(descriptor.toCache(entity)));
+      fillValues.push(entity === undefined ? MISSING_ROW : encodeRow(descriptor, entity));
     }
   });
   if (redis !== undefined) await redis.eval(FILL_STRINGS, fillKeys, [token, ...fillValues]);

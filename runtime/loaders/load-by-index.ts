@@ -1,5 +1,5 @@
 /**
- * Lookups by index. A cached unique index keeps key → id in a Redis hash; a cached plain index,
+ * Lookups by index, by values in their bound (toRow) form. A cached unique index keeps key → id in a Redis hash; a cached plain index,
  * a cached reference and `@cacheAll` keep id sets, trusted only when they hold the completeness
  * marker. Misses read MySQL and fill under a lease, so a concurrent write always wins.
  */
@@ -13,30 +13,25 @@ import { loadByIds } from "./load-by-ids.js";
 
 type Entity = { id: number };
 
-/** A lookup key: the values in cache form (for Redis keys) and in bind form (for SQL). */
-export interface IndexKey {
-  readonly cached: readonly unknown[];
-  readonly bound: readonly unknown[];
-}
-
 /** The entity whose unique index `position` equals `key`, or undefined. */
-export async function findUnique<D extends Entity>(runtime: EntityRuntime<D>, position: number, key: IndexKey, log: QueryLog): Promise<D | undefined> {
+export async function findUnique<D extends Entity>(runtime: EntityRuntime<D>, position: number, values: readonly unknown[], log: QueryLog): Promise<D | undefined> {
   const index = runtime.index(position);
+  const sql = runtime.indexSql[position]!.ids;
   if (!index.cached) {
-    const [row] = await runtime.mysql.select(index.selectIds, key.bound);
+    const [row] = await runtime.mysql.select(sql, values);
     return row === undefined ? undefined : first(await loadByIds(runtime, [Number(row[0])], log));
   }
   const hash = runtime.keys.unique(index.name);
-  const field = encodeIndexKey(key.cached);
+  const field = encodeIndexKey(values);
   const cachedId = await runtime.lookups.hget(hash, field);
   if (cachedId !== null) {
     const entity = first(await loadByIds(runtime, [Number(cachedId)], log));
-    if (entity !== undefined && entityIndexKey(index, runtime.descriptor.toCache(entity)) === field) return entity;
+    if (entity !== undefined && entityIndexKey(index, runtime.descriptor.toRow(entity)) === field) return entity;
   }
   const lease = runtime.keys.lease(`${hash}:${field}`);
   const token = leaseToken();
   await runtime.lookups.eval(TAKE_LEASES, [lease], [token, LEASE_MS]);
-  const [row] = await runtime.mysql.select(index.selectIds, key.bound);
+  const [row] = await runtime.mysql.select(sql, values);
   if (row === undefined) return undefined;
   const id = Number(row[0]);
   await runtime.lookups.eval(FILL_HASH_FIELD, [hash, lease], [token, field, id]);
@@ -44,10 +39,11 @@ export async function findUnique<D extends Entity>(runtime: EntityRuntime<D>, po
 }
 
 /** The entities whose index `position` equals `key`, ordered by id. */
-export async function findMany<D extends Entity>(runtime: EntityRuntime<D>, position: number, key: IndexKey, log: QueryLog): Promise<D[]> {
+export async function findMany<D extends Entity>(runtime: EntityRuntime<D>, position: number, values: readonly unknown[], log: QueryLog): Promise<D[]> {
   const index = runtime.index(position);
-  if (!index.cached) return selectMany(runtime, index.selectIds, index.selectRows, key.bound, log);
-  return cachedSet(runtime, runtime.keys.set(index.name, encodeIndexKey(key.cached)), index.selectIds, key.bound, log);
+  const sql = runtime.indexSql[position]!;
+  if (!index.cached) return selectMany(runtime, sql.ids, sql.rows, values, log);
+  return cachedSet(runtime, runtime.keys.set(index.name, encodeIndexKey(values)), sql.ids, values, log);
 }
 
 /** Every entity, ordered by id: from the cached all-set with `@cacheAll`, else from MySQL. */
