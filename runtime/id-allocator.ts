@@ -9,11 +9,18 @@ import type { RedisPool, RedisScript } from "./redis-pool.js";
 
 const MAX_BLOCK = 1000;
 
+/** ARGV: block size, floor (the last id this engine handed out; a re-seeded counter may be below it). */
 const RESERVE: RedisScript = {
   name: "beeormReserveIds",
   keys: 1,
   lua: `if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-return redis.call('INCRBY', KEYS[1], ARGV[1])`,
+local size = tonumber(ARGV[1])
+local top = redis.call('INCRBY', KEYS[1], size)
+if top - size < tonumber(ARGV[2]) then
+  top = tonumber(ARGV[2]) + size
+  redis.call('SET', KEYS[1], top)
+end
+return top`,
 };
 
 const SEED_AND_RESERVE: RedisScript = {
@@ -62,7 +69,7 @@ export class IdAllocator {
   }
 
   private async reserve(size: number): Promise<void> {
-    let top = Number(await this.redis.eval(RESERVE, [this.counterKey], [size]));
+    let top = Number(await this.redis.eval(RESERVE, [this.counterKey], [size, this.last]));
     if (top === -1) {
       // The counter is gone: restart above every id MySQL has and every id this engine handed out.
       const [row] = await this.mysql.select(this.maxIdSql, []);

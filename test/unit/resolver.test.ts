@@ -133,11 +133,11 @@ describe("resolver on the example schema", () => {
 
   it("builds field, block and reference indexes in order, with cached flags", () => {
     expect(entity(model, "Product").indexes).toEqual([
-      { name: "sku", unique: true, fields: ["sku"], cached: false, origin: "field" },
-      { name: "TitleInCategory", unique: true, fields: ["title", "category"], cached: true, origin: "block" },
-      { name: "CategoryNewest", unique: false, fields: ["category", "createdAt"], cached: false, origin: "block" },
-      { name: "category", unique: false, fields: ["category"], cached: true, origin: "reference" },
-      { name: "brand", unique: false, fields: ["brand"], cached: false, origin: "reference" },
+      { name: "sku", unique: true, fields: ["sku"], cached: false, origin: "field", covered: false },
+      { name: "TitleInCategory", unique: true, fields: ["title", "category"], cached: true, origin: "block", covered: false },
+      { name: "CategoryNewest", unique: false, fields: ["category", "createdAt"], cached: false, origin: "block", covered: false },
+      { name: "category", unique: false, fields: ["category"], cached: true, origin: "reference", covered: true },
+      { name: "brand", unique: false, fields: ["brand"], cached: false, origin: "reference", covered: false },
     ]);
     expect(entity(model, "Customer").indexes.map((i) => [i.name, i.unique, i.cached])).toEqual([
       ["email", true, true],
@@ -229,10 +229,10 @@ describe("resolver rules", () => {
       "entity P { n int8 }\nentity C {\n p P @cached\n q P\n r P @unique\n @@index([p], name: \"ByP\")\n @@index([q, r])\n}",
     );
     expect(entity(model, "C").indexes).toEqual([
-      { name: "r", unique: true, fields: ["r"], cached: false, origin: "field" },
-      { name: "ByP", unique: false, fields: ["p"], cached: true, origin: "block" },
-      { name: "q_r", unique: false, fields: ["q", "r"], cached: false, origin: "block" },
-      { name: "q", unique: false, fields: ["q"], cached: false, origin: "reference" },
+      { name: "r", unique: true, fields: ["r"], cached: false, origin: "field", covered: false },
+      { name: "ByP", unique: false, fields: ["p"], cached: true, origin: "block", covered: false },
+      { name: "q_r", unique: false, fields: ["q", "r"], cached: false, origin: "block", covered: false },
+      { name: "q", unique: false, fields: ["q"], cached: false, origin: "reference", covered: true },
     ]);
     expect(entity(model, "C").fields.map((f) => f.cached)).toEqual([false, true, false, false]);
   });
@@ -244,7 +244,7 @@ describe("resolver rules", () => {
 
   it("lets @cached on a plain field cache a block index on exactly that field", () => {
     const model = compile("entity A {\n code varchar(10) @cached\n @@unique([code], name: \"ByCode\")\n}");
-    expect(entity(model, "A").indexes).toEqual([{ name: "ByCode", unique: true, fields: ["code"], cached: true, origin: "block" }]);
+    expect(entity(model, "A").indexes).toEqual([{ name: "ByCode", unique: true, fields: ["code"], cached: true, origin: "block", covered: false }]);
   });
 
   it("joins consecutive doc lines", () => {
