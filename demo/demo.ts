@@ -13,9 +13,24 @@ const SERVER = process.env.BEEORM_DEMO_MYSQL ?? "mysql://root@127.0.0.1:3306";
 const REDIS = process.env.BEEORM_DEMO_REDIS ?? "redis://127.0.0.1:6379/0";
 const DATABASES = { default: "beeorm_demo", audit: "beeorm_demo_audit" } as const;
 
+/** A service the demo cannot reach: reported with its URL and how to start it. */
+class Unreachable extends Error {
+  constructor(
+    readonly service: "MySQL" | "Redis",
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(`Cannot reach ${service} at ${url}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 async function main(): Promise<void> {
-  await createDatabases();
-  await clearRedis();
+  await createDatabases().catch((error: unknown) => {
+    throw isConnectionError(error) ? new Unreachable("MySQL", SERVER, error) : error;
+  });
+  await clearRedis().catch((error: unknown) => {
+    throw new Unreachable("Redis", REDIS, error);
+  });
   const engine = await createEngine({
     mysql: { default: `${SERVER}/${DATABASES.default}`, audit: `${SERVER}/${DATABASES.audit}` },
     redis: { default: REDIS, sessions: REDIS },
@@ -115,16 +130,21 @@ async function clearRedis(): Promise<void> {
   }
 }
 
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  return ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "ER_ACCESS_DENIED_ERROR"].includes(code);
+}
+
+const START = {
+  MySQL: "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd",
+  Redis: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+};
+
 main().catch((error: unknown) => {
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === "ECONNREFUSED" || /ECONNREFUSED|connect/i.test(message)) {
-    const target = /6379|redis/i.test(message) ? `Redis at ${REDIS}` : `MySQL at ${SERVER}`;
-    console.error(`\nCannot reach ${target}: ${message}`);
-    console.error("Start the services, e.g.:");
-    console.error("  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd");
-    console.error('  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no');
-    console.error("or point the demo elsewhere with BEEORM_DEMO_MYSQL / BEEORM_DEMO_REDIS.");
+  if (error instanceof Unreachable) {
+    console.error(`\n${error.message}`);
+    console.error(`Start ${error.service}, e.g.:\n  ${START[error.service]}`);
+    console.error(`or point the demo elsewhere with ${error.service === "MySQL" ? "BEEORM_DEMO_MYSQL" : "BEEORM_DEMO_REDIS"}.`);
   } else {
     console.error(error);
   }

@@ -85,6 +85,7 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       where: "`action` = ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new AuditEntry: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -96,6 +97,7 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       checksum: input.checksum ?? null,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.actor = checkVarchar("AuditEntry", "actor", d.actor, 255);
     d.action = checkVarchar("AuditEntry", "action", d.action, 50);
@@ -108,6 +110,7 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
     d.checksum =
       d.checksum == null ? null : checkBytes("AuditEntry", "checksum", d.checksum, 65_535);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [
       e.id,
@@ -119,6 +122,7 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       e.checksum,
     ];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): AuditEntryDraft {
     return {
       id: Number(r[0]),
@@ -130,6 +134,7 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       checksum: rowBytes(r[6]) as Uint8Array | null,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.actor !== b.actor) changed.push(1);

@@ -83,6 +83,7 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
       where: "`name` = ? ORDER BY `ID` LIMIT 1",
     },
   ],
+  /** A draft of a new Brand: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -93,6 +94,7 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
       logo: input.logo ?? null,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.name = checkVarchar("Brand", "name", d.name, 255);
     d.country = checkVarchar("Brand", "country", d.country, 2);
@@ -100,9 +102,11 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
     d.website = d.website == null ? null : checkVarchar("Brand", "website", d.website, 300);
     d.logo = d.logo == null ? null : checkBytes("Brand", "logo", d.logo, 16_777_215);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [e.id, e.name, e.country, e.founded, e.website, e.logo];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): BrandDraft {
     return {
       id: Number(r[0]),
@@ -113,6 +117,7 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
       logo: rowBytes(r[5]) as Uint8Array | null,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.name !== b.name) changed.push(1);

@@ -108,6 +108,7 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       where: "`customer` <=> ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new Cart: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -120,6 +121,7 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       flags: input.flags ?? [],
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.customer = d.customer == null ? null : checkReference("Cart", "customer", d.customer);
     d.token = checkVarchar("Cart", "token", d.token, 64);
@@ -129,6 +131,7 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
     d.payload = d.payload == null ? null : checkBytes("Cart", "payload", d.payload, 4_294_967_295);
     d.flags = checkSet("Cart", "flags", d.flags, tagValues);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [
       e.id,
@@ -141,6 +144,7 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       bindSet(e.flags),
     ];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): CartDraft {
     return {
       id: Number(r[0]),
@@ -153,6 +157,7 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       flags: rowSet(r[7]) as Tag[],
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.customer !== b.customer) changed.push(1);

@@ -95,6 +95,7 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
       where: "`parent` <=> ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new Category: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -105,6 +106,7 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
       position: input.position ?? 0,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.name = checkVarchar("Category", "name", d.name, 100);
     d.code = checkVarchar("Category", "code", d.code, 20);
@@ -112,9 +114,11 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
     d.status = checkEnum("Category", "status", d.status, statusValues);
     d.position = checkInt("Category", "position", d.position, 0, 65535);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [e.id, e.name, e.code, e.parent, e.status, e.position];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): CategoryDraft {
     return {
       id: Number(r[0]),
@@ -125,6 +129,7 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
       position: r[5] as number,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.name !== b.name) changed.push(1);

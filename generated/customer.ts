@@ -111,6 +111,7 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       where: "`country` = ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new Customer: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -124,6 +125,7 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       country: input.country,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.email = checkVarchar("Customer", "email", d.email, 190);
     d.name = checkVarchar("Customer", "name", d.name, 100);
@@ -134,6 +136,7 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
     d.lastSeen = d.lastSeen == null ? null : checkDateTime("Customer", "lastSeen", d.lastSeen);
     d.country = checkVarchar("Customer", "country", d.country, 2);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [
       e.id,
@@ -147,6 +150,7 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       e.country,
     ];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): CustomerDraft {
     return {
       id: Number(r[0]),
@@ -160,6 +164,7 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       country: r[8] as string,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.email !== b.email) changed.push(1);

@@ -84,6 +84,7 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
       where: "`product` = ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new OrderLine: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -94,6 +95,7 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
       discount: input.discount ?? null,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.order = checkReference("OrderLine", "order", d.order);
     d.product = checkReference("OrderLine", "product", d.product);
@@ -102,9 +104,11 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
     d.discount =
       d.discount == null ? null : checkFloat("OrderLine", "discount", d.discount, 32, 2, true);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [e.id, e.order, e.product, e.quantity, e.unitPrice, e.discount];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): OrderLineDraft {
     return {
       id: Number(r[0]),
@@ -115,6 +119,7 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
       discount: rowFloat32(r[5]) as number | null,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.order !== b.order) changed.push(1);

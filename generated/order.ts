@@ -87,6 +87,7 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
       where: "`customer` = ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new Order: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -97,6 +98,7 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
       note: input.note ?? null,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.customer = checkReference("Order", "customer", d.customer);
     d.state = checkEnum("Order", "state", d.state, orderStateValues);
@@ -104,9 +106,11 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
     d.placedAt = checkDateTime("Order", "placedAt", d.placedAt);
     d.note = d.note == null ? null : checkText("Order", "note", d.note);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [e.id, e.customer, e.state, e.total, bindDateTime(e.placedAt), e.note];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): OrderDraft {
     return {
       id: Number(r[0]),
@@ -117,6 +121,7 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
       note: r[5] as string | null,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.customer !== b.customer) changed.push(1);

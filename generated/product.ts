@@ -157,6 +157,7 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       where: "`brand` <=> ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new Product: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -175,6 +176,7 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       sku: input.sku,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.title = checkVarchar("Product", "title", d.title, 200);
     d.price = checkDecimal("Product", "price", d.price, 10, 2, true);
@@ -191,6 +193,7 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       d.description == null ? null : checkText("Product", "description", d.description);
     d.sku = checkVarchar("Product", "sku", d.sku, 32);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [
       e.id,
@@ -209,6 +212,7 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       e.sku,
     ];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): ProductDraft {
     return {
       id: Number(r[0]),
@@ -227,6 +231,7 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       sku: r[13] as string,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.title !== b.title) changed.push(1);

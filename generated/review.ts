@@ -87,6 +87,7 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
       where: "`customer` = ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new Review: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -98,6 +99,7 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
       createdAt: input.createdAt,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.product = checkReference("Review", "product", d.product);
     d.customer = checkReference("Review", "customer", d.customer);
@@ -106,9 +108,11 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
     d.helpful = checkInt("Review", "helpful", d.helpful, -2147483648, 2147483647);
     d.createdAt = checkDateTime("Review", "createdAt", d.createdAt);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [e.id, e.product, e.customer, e.stars, e.body, e.helpful, bindDateTime(e.createdAt)];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): ReviewDraft {
     return {
       id: Number(r[0]),
@@ -120,6 +124,7 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
       createdAt: rowDateTime(r[6]) as Date,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.product !== b.product) changed.push(1);

@@ -99,6 +99,7 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       where: "`product` = ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new StockMove: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -111,6 +112,7 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       movedAt: input.movedAt,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.product = checkReference("StockMove", "product", d.product);
     d.delta = checkInt("StockMove", "delta", d.delta, -8388608, 8388607);
@@ -130,6 +132,7 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
     d.sequence = checkBigInt("StockMove", "sequence", d.sequence, 0n, 18446744073709551615n);
     d.movedAt = checkDateTime("StockMove", "movedAt", d.movedAt);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [
       e.id,
@@ -142,6 +145,7 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       bindDateTime(e.movedAt),
     ];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): StockMoveDraft {
     return {
       id: Number(r[0]),
@@ -154,6 +158,7 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       movedAt: rowDateTime(r[7]) as Date,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.product !== b.product) changed.push(1);

@@ -150,11 +150,11 @@ function descriptorMethods(entity: EntityModel): string[] {
   const validations = fields.map((f) => validateStatement(entity.name, f)).filter((s): s is string => s !== undefined);
   const changes = fields.map((f, i) => (i === 0 ? "" : `if (${changedCondition(f)}) changed.push(${i});`)).filter((s) => s);
   return [
-    `create(id, input) {\n return { id, ${fields.slice(1).map((f) => `${f.name}: ${createExpression(f)}`).join(", ")} };\n}`,
-    `validate(d) {\n${validations.join("\n")}\n}`,
-    `toRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
-    `fromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
-    `changes(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
+    `/** A draft of a new ${entity.name}: the input over the schema's defaults. */\ncreate(id, input) {\n return { id, ${fields.slice(1).map((f) => `${f.name}: ${createExpression(f)}`).join(", ")} };\n}`,
+    `/** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */\nvalidate(d) {\n${validations.join("\n")}\n}`,
+    `/** The row in column order, as bound to SQL and cached in Redis. */\ntoRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
+    `/** An entity from a mysql2 row or a cached row. */\nfromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
+    `/** Positions of the columns that differ between two versions. */\nchanges(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
   ];
 }
 

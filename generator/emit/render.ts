@@ -1,7 +1,8 @@
 /**
  * Turns units into formatted TypeScript: ts-morph prints each unit's structure, prettier formats
  * it with the options fixed here (a user's prettier configuration never changes the output).
- * Large batches are split over worker threads, each loading ts-morph and prettier once.
+ * Large batches are split over worker threads when the machine has at least four cores (measured
+ * on two: prettier's allocation-heavy work does not scale there, and one thread is fastest).
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -30,6 +31,7 @@ export const PRETTIER_OPTIONS: Options = {
 
 const WORKER_URL = new URL("./render-worker.js", import.meta.url);
 const MIN_UNITS_PER_WORKER = 12;
+const MIN_CORES_FOR_WORKERS = 4;
 
 /** Prints and formats one unit in this thread. */
 export async function renderUnit(unit: CodeUnit): Promise<string> {
@@ -39,7 +41,8 @@ export async function renderUnit(unit: CodeUnit): Promise<string> {
 
 /** Renders many units, in worker threads when there are enough of them. */
 export async function renderUnits(units: readonly CodeUnit[]): Promise<string[]> {
-  const workers = Math.min(availableParallelism(), Math.floor(units.length / MIN_UNITS_PER_WORKER));
+  const cores = availableParallelism();
+  const workers = cores < MIN_CORES_FOR_WORKERS ? 1 : Math.min(cores, Math.floor(units.length / MIN_UNITS_PER_WORKER));
   if (workers < 2 || !existsSync(fileURLToPath(WORKER_URL))) {
     const texts: string[] = [];
     for (const unit of units) texts.push(await renderUnit(unit));

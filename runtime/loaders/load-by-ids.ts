@@ -62,10 +62,10 @@ async function fromRedis<D extends Entity>(runtime: EntityRuntime<D>, ids: numbe
       misses.push(id);
       return;
     }
-    let entry: LocalEntry<D> | undefined = value === MISSING_ROW ? MISSING : runtime.decoded.get(value);
+    let entry: LocalEntry<D> | undefined = value === MISSING_ROW ? MISSING : runtime.decoded.get(id, value);
     if (entry === undefined) {
       const entity = freezeEntity(decodeRow(runtime.descriptor, value));
-      runtime.decoded.set(value, entity);
+      runtime.decoded.set(id, value, entity);
       entry = entity;
     }
     found.set(id, entry);

@@ -155,6 +155,7 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
   ],
   sql: filmSql,
   indexes: [],
+  /** A draft of a new Film: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -175,6 +176,7 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
       moment: input.moment ?? new Date("2020-02-29T13:14:15Z"),
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.color = checkEnum("Film", "color", d.color, colorValues);
     d.rating = checkEnum("Film", "rating", d.rating, ratingValues);
@@ -192,6 +194,7 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
     d.day = checkDate("Film", "day", d.day);
     d.moment = checkDateTime("Film", "moment", d.moment);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [
       e.id,
@@ -212,6 +215,7 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
       bindDateTime(e.moment),
     ];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): FilmDraft {
     return {
       id: Number(r[0]),
@@ -232,6 +236,7 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
       moment: rowDateTime(r[15]) as Date,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.color !== b.color) changed.push(1);

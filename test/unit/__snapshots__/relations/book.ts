@@ -105,6 +105,7 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
       where: "`coAuthor` <=> ? ORDER BY `ID`",
     },
   ],
+  /** A draft of a new Book: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -115,6 +116,7 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
       published: input.published ?? null,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.author = checkReference("Book", "author", d.author);
     d.coAuthor = d.coAuthor == null ? null : checkReference("Book", "coAuthor", d.coAuthor);
@@ -122,9 +124,11 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
     d.isbn = checkVarchar("Book", "isbn", d.isbn, 13);
     d.published = d.published == null ? null : checkDate("Book", "published", d.published);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [e.id, e.author, e.coAuthor, e.title, e.isbn, bindDate(e.published)];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): BookDraft {
     return {
       id: Number(r[0]),
@@ -135,6 +139,7 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
       published: rowDate(r[5]) as Date | null,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.author !== b.author) changed.push(1);

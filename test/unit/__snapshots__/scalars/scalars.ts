@@ -164,6 +164,7 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
   ],
   sql: scalarsSql,
   indexes: [],
+  /** A draft of a new Scalars: the input over the schema's defaults. */
   create(id, input) {
     return {
       id,
@@ -193,6 +194,7 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       longData: input.longData,
     };
   },
+  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
   validate(d) {
     d.flag = checkBool("Scalars", "flag", d.flag);
     d.flagOpt = d.flagOpt == null ? null : checkBool("Scalars", "flagOpt", d.flagOpt);
@@ -220,6 +222,7 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       d.mediumData == null ? null : checkBytes("Scalars", "mediumData", d.mediumData, 16_777_215);
     d.longData = checkBytes("Scalars", "longData", d.longData, 4_294_967_295);
   },
+  /** The row in column order, as bound to SQL and cached in Redis. */
   toRow(e) {
     return [
       e.id,
@@ -249,6 +252,7 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       e.longData,
     ];
   },
+  /** An entity from a mysql2 row or a cached row. */
   fromRow(r): ScalarsDraft {
     return {
       id: Number(r[0]),
@@ -278,6 +282,7 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       longData: rowBytes(r[24]) as Uint8Array,
     };
   },
+  /** Positions of the columns that differ between two versions. */
   changes(a, b) {
     const changed: number[] = [];
     if (a.flag !== b.flag) changed.push(1);
