@@ -4,6 +4,7 @@
  */
 import type { Engine } from "./engine.js";
 import type { EntityRuntime } from "./entity-runtime.js";
+import { flushAsyncContext } from "./async/flush-async.js";
 import { flushContext } from "./flush/flush.js";
 
 /** One tracked change. `source` is the loaded entity an update was made from. */
@@ -29,6 +30,22 @@ export class OrmContext {
    */
   async flush(): Promise<void> {
     await flushContext(this);
+  }
+
+  /**
+   * Like `flush()`, but MySQL is written later by a consumer: validation and every cache write
+   * happen now, and the changes are queued in Redis in the same MULTI. When it resolves, every
+   * cached read (getById/Ids, cached unique, reference, index and all lookups) sees the changes,
+   * and they survive a crash of this process; searches see them once the consumer applied them.
+   *
+   * @example
+   * ```ts
+   * const order = await orm.order.new({ customer: ann.id, total: 10, placedAt: new Date() });
+   * await orm.flushAsync();
+   * ```
+   */
+  async flushAsync(): Promise<void> {
+    await flushAsyncContext(this);
   }
 
   /** Forgets every tracked change. */

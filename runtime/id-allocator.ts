@@ -1,8 +1,9 @@
 /**
  * Application-assigned ids. A Redis counter per table hands out blocks of ids (INCRBY), so
  * creating many entities costs few round trips; the block grows as a process keeps creating.
- * When the counter is missing it is seeded from MAX(ID) of the table, atomically (SET NX), so
- * no id is ever handed out twice. Ids stop at 2^53−1, the largest exact JavaScript number.
+ * When the counter is missing it is re-seeded above MAX(ID) of the table, the ids flushAsync has
+ * queued but MySQL does not have yet, and the ids this engine handed out, so no id is ever
+ * handed out twice. Ids stop at 2^53−1, the largest exact JavaScript number.
  */
 import type { MysqlPool } from "./mysql-pool.js";
 import type { RedisPool, RedisScript } from "./redis-pool.js";
@@ -23,11 +24,13 @@ end
 return top`,
 };
 
+/** KEYS: counter, queued high-water set. ARGV: floor, block size, `pool:table`. */
 const SEED_AND_RESERVE: RedisScript = {
   name: "beeormSeedIds",
-  keys: 1,
-  lua: `local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
-if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+  keys: 2,
+  lua: `local floor = math.max(tonumber(ARGV[1]), tonumber(redis.call('ZSCORE', KEYS[2], ARGV[3]) or '0'))
+local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if current < floor then redis.call('SET', KEYS[1], floor) end
 return redis.call('INCRBY', KEYS[1], ARGV[2])`,
 };
 
@@ -41,6 +44,8 @@ export class IdAllocator {
     private readonly redis: RedisPool,
     private readonly mysql: MysqlPool,
     private readonly counterKey: string,
+    /** The sorted set of ids queued by flushAsync and its member for this table. */
+    private readonly queued: { readonly key: string; readonly member: string },
     /** `SELECT MAX(ID) FROM <table>`. */
     private readonly maxIdSql: string,
   ) {}
@@ -74,7 +79,7 @@ export class IdAllocator {
       // The counter is gone: restart above every id MySQL has and every id this engine handed out.
       const [row] = await this.mysql.select(this.maxIdSql, []);
       const max = Math.max(Number(row?.[0] ?? 0), this.last);
-      top = Number(await this.redis.eval(SEED_AND_RESERVE, [this.counterKey], [max, size]));
+      top = Number(await this.redis.eval(SEED_AND_RESERVE, [this.counterKey, this.queued.key], [max, size, this.queued.member]));
     }
     if (top > Number.MAX_SAFE_INTEGER) {
       throw new RangeError(`id counter ${this.counterKey} passed 2^53-1 (${top}); ids must stay exact JavaScript numbers`);

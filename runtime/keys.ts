@@ -48,6 +48,11 @@ export function idCounterKey(namespace: string, pool: string, table: string): st
   return `${namespacePrefix(namespace)}{ids}:${pool}:${table}`;
 }
 
+/** Sorted set of the highest id queued by flushAsync per `pool:table` (ZADD GT). */
+export function idHighWaterKey(namespace: string): string {
+  return `${namespacePrefix(namespace)}{ids}:queued`;
+}
+
 /** Pub/sub channel of local-cache invalidations; pub/sub ignores database numbers, so the channel names one. */
 export function invalidationChannel(namespace: string, database: number): string {
   return `${namespacePrefix(namespace)}beeorm:invalidate:${database}`;

@@ -5,6 +5,7 @@
  * Redis write also deletes the lease of the structure it touches, so a read-fill that loaded
  * older data from MySQL can no longer store it.
  */
+import type { ChainableCommander } from "ioredis";
 import type { EntityRuntime } from "../entity-runtime.js";
 import { CacheWriteError } from "../errors.js";
 import { freezeEntity } from "../frozen.js";
@@ -19,48 +20,77 @@ import { RedisWriteBatch } from "./redis-batch.js";
 type Row = unknown[];
 
 /** One entity's committed change as rows in `toRow` form: `before` undefined for inserts, `after` for deletes. */
-interface RowChange {
+export interface RowChange {
   readonly id: number;
   readonly before: Row | undefined;
   readonly after: Row | undefined;
+  /** For an update: the positions of the columns it changes. */
+  readonly columns?: readonly number[];
 }
 
-/** Applies the committed `changes` to every cache; throws CacheWriteError if Redis failed. */
-export async function writeCaches(changes: readonly EntityChanges[], publish: (ids: Record<string, number[]>) => Promise<void>): Promise<void> {
+/** Commands to add to the MULTI of a Redis pool for one entity's rows (flushAsync's queued events). */
+export type ExtraCommands = (change: EntityChanges, rows: readonly RowChange[]) => { readonly pool: RedisPool; readonly append: (tx: ChainableCommander) => void };
+
+/**
+ * Applies the committed `changes` to every cache: one MULTI per Redis pool (with `extra` commands
+ * in it), then the local caches, then the invalidation message. With `localOnlyAfterRedis` the
+ * local caches change only if every MULTI succeeded. Throws CacheWriteError if Redis failed.
+ */
+export async function writeCaches(
+  changes: readonly EntityChanges[],
+  publish: (ids: Record<string, number[]>) => Promise<void>,
+  options: { readonly extra?: ExtraCommands; readonly localOnlyAfterRedis?: boolean } = {},
+): Promise<void> {
   const batches = new Map<RedisPool, RedisWriteBatch[]>();
   const batchFor = (pool: RedisPool): RedisWriteBatch => {
     const batch = new RedisWriteBatch();
     batches.set(pool, [...(batches.get(pool) ?? []), batch]);
     return batch;
   };
+  const localWrites: (() => void)[] = [];
+  const extras = new Map<RedisPool, ((tx: ChainableCommander) => void)[]>();
   const invalidated: Record<string, number[]> = {};
   for (const change of changes) {
     const runtime = change.runtime as EntityRuntime;
     const rows = rowChanges(change);
+    if (options.extra !== undefined) {
+      const { pool, append } = options.extra(change, rows);
+      extras.set(pool, [...(extras.get(pool) ?? []), append]);
+    }
     if (runtime.rows !== undefined) rowWrites(runtime, rows, batchFor(runtime.rows));
     lookupWrites(runtime, rows, () => batchFor(runtime.lookups));
     const local = runtime.local;
     if (local !== undefined) {
-      for (const { id, after } of rows) local.set(id, after === undefined ? MISSING : freezeEntity(runtime.descriptor.fromRow(after)));
+      localWrites.push(() => {
+        for (const { id, after } of rows) local.set(id, after === undefined ? MISSING : freezeEntity(runtime.descriptor.fromRow(after)));
+      });
       invalidated[runtime.descriptor.name] = rows.map((r) => r.id);
     }
   }
+  const pools = new Set([...batches.keys(), ...extras.keys()]);
   const failures: unknown[] = [];
   await Promise.all(
-    [...batches].map(([pool, list]) => {
+    [...pools].map((pool) => {
+      const list = batches.get(pool) ?? [];
+      const extra = extras.get(pool) ?? [];
       const commands = list.reduce((n, b) => n + b.size, 0);
-      if (commands === 0) return undefined;
-      return pool.multi((tx) => list.forEach((batch) => batch.appendTo(tx)), `flush (${commands} commands)`).catch((error: unknown) => failures.push(error));
+      if (commands === 0 && extra.length === 0) return undefined;
+      const build = (tx: ChainableCommander): void => {
+        list.forEach((batch) => batch.appendTo(tx));
+        extra.forEach((append) => append(tx));
+      };
+      return pool.multi(build, `flush (${commands} cache commands${extra.length > 0 ? " + queued events" : ""})`).catch((error: unknown) => failures.push(error));
     }),
   );
-  if (Object.keys(invalidated).length > 0) await publish(invalidated).catch((error: unknown) => failures.push(error));
+  if (failures.length === 0 || options.localOnlyAfterRedis !== true) localWrites.forEach((write) => write());
+  if (failures.length === 0 && Object.keys(invalidated).length > 0) await publish(invalidated).catch((error: unknown) => failures.push(error));
   if (failures.length > 0) {
-    throw new CacheWriteError(`MySQL committed, but updating the Redis cache failed: ${String(failures[0])}`, failures[0]);
+    throw new CacheWriteError(`updating Redis failed: ${String(failures[0])}`, failures[0]);
   }
 }
 
 /** The committed rows: inserts as drafted, updates as MySQL's row with the changed columns, deletes. */
-function rowChanges(change: EntityChanges): RowChange[] {
+export function rowChanges(change: EntityChanges): RowChange[] {
   const { descriptor } = change.runtime;
   const current = change.current;
   const rows: RowChange[] = change.inserts.map((e) => ({ id: e.id, before: undefined, after: descriptor.toRow(e) }));
@@ -74,7 +104,7 @@ function rowChanges(change: EntityChanges): RowChange[] {
     const after = [...before];
     const edited = descriptor.toRow(draft);
     for (const c of columns) after[c] = edited[c];
-    rows.push({ id: draft.id, before, after });
+    rows.push({ id: draft.id, before, after, columns });
   }
   for (const e of change.deletes) {
     const now = current === undefined ? e : current.get(e.id);

@@ -4,6 +4,7 @@
  * context's uncommitted changes in place for a retry.
  */
 import type { OrmContext } from "../context.js";
+import { CacheWriteError } from "../errors.js";
 import type { MysqlPool } from "../mysql-pool.js";
 import { writeCaches } from "./cache-writes.js";
 import { needsCurrentRows, readCurrentRows } from "./locked-read.js";
@@ -40,7 +41,7 @@ export async function flushContext(context: OrmContext): Promise<void> {
         (ids) => context.engine.invalidation.publish(ids),
       );
     } catch (error) {
-      failure ??= error;
+      failure ??= error instanceof CacheWriteError ? new CacheWriteError(`MySQL committed, but ${error.message}`, error.cause) : error;
     }
   }
   if (failure !== undefined) throw failure;

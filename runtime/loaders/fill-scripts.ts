@@ -32,14 +32,18 @@ end
 return filled`,
 };
 
-/** KEYS: set, lease. ARGV: token, marker, ids… — adds the ids and the completeness marker if the lease is ours. */
+/**
+ * KEYS: set, lease. ARGV: token, marker, ids… — adds the ids and the completeness marker if the
+ * lease is ours, and returns the members afterwards: MySQL's ids plus those flushAsync added
+ * while its events wait for the consumer (false when the lease was lost).
+ */
 export const FILL_SET: RedisScript = {
   name: "beeormFillSet",
   keys: "variable",
-  lua: `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+  lua: `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return false end
 for i = 2, #ARGV do redis.call('SADD', KEYS[1], ARGV[i]) end
 redis.call('DEL', KEYS[2])
-return 1`,
+return redis.call('SMEMBERS', KEYS[1])`,
 };
 
 /** KEYS: hash, lease. ARGV: token, field, id — HSET if the lease is ours. */

@@ -5,6 +5,7 @@
  */
 import type { EntityRuntime } from "../entity-runtime.js";
 import { freezeEntity } from "../frozen.js";
+import type { IndexDescriptor } from "../entity-descriptor.js";
 import { encodeIndexKey, entityIndexKey } from "../index-keys.js";
 import { COMPLETE_MARKER } from "../keys.js";
 import type { QueryLog } from "../query-log.js";
@@ -43,7 +44,7 @@ export async function findMany<D extends Entity>(runtime: EntityRuntime<D>, posi
   const index = runtime.index(position);
   const sql = runtime.indexSql[position]!;
   if (!index.cached) return selectMany(runtime, sql.ids, sql.rows, values, log);
-  return cachedSet(runtime, runtime.keys.set(index.name, encodeIndexKey(values)), sql.ids, values, log);
+  return cachedSet(runtime, runtime.keys.set(index.name, encodeIndexKey(values)), sql.ids, values, log, index);
 }
 
 /** Every entity, ordered by id: from the cached all-set with `@cacheAll`, else from MySQL. */
@@ -66,19 +67,25 @@ export async function selectMany<D extends Entity>(
   return present(await loadByIds(runtime, rows.map((row) => Number(row[0])), log));
 }
 
-async function cachedSet<D extends Entity>(runtime: EntityRuntime<D>, set: string, idsSql: string, params: readonly unknown[], log: QueryLog): Promise<D[]> {
-  const members = await runtime.lookups.smembers(set);
-  if (members.includes(COMPLETE_MARKER)) {
-    const ids = members.filter((m) => m !== COMPLETE_MARKER).map(Number).sort((a, b) => a - b);
-    return present(await loadByIds(runtime, ids, log));
+async function cachedSet<D extends Entity>(
+  runtime: EntityRuntime<D>, set: string, idsSql: string, params: readonly unknown[], log: QueryLog, index?: IndexDescriptor,
+): Promise<D[]> {
+  let members = await runtime.lookups.smembers(set);
+  if (!members.includes(COMPLETE_MARKER)) {
+    const lease = runtime.keys.lease(set);
+    const token = leaseToken();
+    await runtime.lookups.eval(TAKE_LEASES, [lease], [token, LEASE_MS]);
+    const rows = await runtime.mysql.select(idsSql, params);
+    const ids = rows.map((row) => String(row[0]));
+    const filled = await runtime.lookups.eval(FILL_SET, [set, lease], [token, COMPLETE_MARKER, ...ids]);
+    members = Array.isArray(filled) ? (filled as string[]) : ids;
   }
-  const lease = runtime.keys.lease(set);
-  const token = leaseToken();
-  await runtime.lookups.eval(TAKE_LEASES, [lease], [token, LEASE_MS]);
-  const rows = await runtime.mysql.select(idsSql, params);
-  const ids = rows.map((row) => Number(row[0]));
-  await runtime.lookups.eval(FILL_SET, [set, lease], [token, COMPLETE_MARKER, ...ids]);
-  return present(await loadByIds(runtime, ids, log));
+  const ids = members.filter((m) => m !== COMPLETE_MARKER).map(Number).sort((a, b) => a - b);
+  const entities = present(await loadByIds(runtime, ids, log));
+  if (index === undefined) return entities;
+  // A set can briefly list a row that moved away (a fill racing a flushAsync): keep only matches.
+  const key = encodeIndexKey(params);
+  return entities.filter((e) => entityIndexKey(index, runtime.descriptor.toRow(e)) === key);
 }
 
 function first<D>(entities: readonly (D | undefined)[]): D | undefined {

@@ -1,0 +1,99 @@
+/**
+ * Applies a batch of one partition's events to MySQL in one transaction, together with the
+ * partition's offset: consecutive inserts into one table become multi-row INSERTs, consecutive
+ * deletes one DELETE … IN, consecutive updates of one row one UPDATE. Because the offset commits
+ * with the rows, a crash at any instant neither loses an event nor applies one twice.
+ */
+import type { EntityRuntime } from "../entity-runtime.js";
+import type { MysqlPool, MysqlSession } from "../mysql-pool.js";
+import { expandIn, expandInsert, updateSql } from "../sql-list.js";
+import type { AsyncEvent } from "./events.js";
+
+/** The offsets table, one row per (queue, partition): the last applied stream id. */
+export const OFFSETS_TABLE = "_beeorm_async_offsets";
+
+export const CREATE_OFFSETS_TABLE = `CREATE TABLE IF NOT EXISTS \`${OFFSETS_TABLE}\` (
+  \`queue\` varchar(100) NOT NULL,
+  \`partition\` smallint unsigned NOT NULL,
+  \`last_id\` varchar(40) NOT NULL,
+  PRIMARY KEY (\`queue\`, \`partition\`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`;
+
+const SAVE_OFFSET = `INSERT INTO \`${OFFSETS_TABLE}\` (\`queue\`, \`partition\`, \`last_id\`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE \`last_id\` = VALUES(\`last_id\`)`;
+const READ_OFFSET = `SELECT \`last_id\` FROM \`${OFFSETS_TABLE}\` WHERE \`queue\` = ? AND \`partition\` = ?`;
+const MAX_PLACEHOLDERS = 65_535;
+
+interface Statement {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+/** The last applied stream id of a partition ("0-0" when none). */
+export async function readOffset(mysql: MysqlPool, queue: string, partition: number): Promise<string> {
+  const [row] = await mysql.select(READ_OFFSET, [queue, partition]);
+  return row === undefined ? "0-0" : String(row[0]);
+}
+
+/** Applies `events` and moves the offset to `lastId`, all in one transaction. */
+export async function applyBatch(
+  mysql: MysqlPool,
+  runtimes: (entity: string) => EntityRuntime | undefined,
+  events: readonly AsyncEvent[],
+  offset: { readonly queue: string; readonly partition: number; readonly lastId: string },
+): Promise<void> {
+  const statements = batchStatements(runtimes, events);
+  await mysql.transaction(async (session: MysqlSession) => {
+    for (const { sql, params } of statements) await session.exec(sql, params);
+    await session.exec(SAVE_OFFSET, [offset.queue, offset.partition, offset.lastId]);
+  });
+}
+
+/** The statements of `events`, merged where the result stays identical. Throws for an unknown entity. */
+export function batchStatements(runtimes: (entity: string) => EntityRuntime | undefined, events: readonly AsyncEvent[]): Statement[] {
+  const statements: Statement[] = [];
+  let i = 0;
+  while (i < events.length) {
+    const event = events[i]!;
+    const runtime = runtimes(event.entity);
+    if (runtime === undefined) throw new UnknownEntityError(event.entity);
+    const descriptor = runtime.descriptor;
+    const bind = (row: unknown[]): unknown[] => descriptor.toRow(descriptor.fromRow(row));
+    let j = i + 1;
+    const same = (other: AsyncEvent | undefined): boolean => other !== undefined && other.op === event.op && other.entity === event.entity;
+    if (event.op === "i") {
+      const perStatement = Math.max(1, Math.floor(MAX_PLACEHOLDERS / descriptor.columns.length));
+      while (j < events.length && j - i < perStatement && same(events[j])) j++;
+      const rows = events.slice(i, j).map((e) => bind((e as Extract<AsyncEvent, { op: "i" }>).row));
+      statements.push({ sql: expandInsert(descriptor.sql.insert, rows.length), params: rows.flat() });
+    } else if (event.op === "d") {
+      while (j < events.length && j - i < 10_000 && same(events[j])) j++;
+      const ids = events.slice(i, j).map((e) => e.id);
+      statements.push({ sql: expandIn(descriptor.sql.deleteByIds, ids.length), params: ids });
+    } else {
+      // Consecutive updates of one row: each column takes the value of the last event that changed it.
+      const values = new Map<number, unknown>();
+      let k = i;
+      for (; k < events.length; k++) {
+        const next = events[k]!;
+        if (!same(next) || next.id !== event.id) break;
+        const update = next as Extract<AsyncEvent, { op: "u" }>;
+        const row = bind(update.row);
+        for (const c of update.columns) values.set(c, row[c]);
+      }
+      j = k;
+      const columns = [...values.keys()].sort((a, b) => a - b);
+      statements.push({ sql: updateSql(descriptor.sql.update, descriptor.columns, columns), params: [...columns.map((c) => values.get(c)), event.id] });
+    }
+    i = j;
+  }
+  return statements;
+}
+
+/** An event names an entity this build does not know (a malformed or foreign event). */
+export class UnknownEntityError extends Error {
+  override readonly name = "UnknownEntityError";
+
+  constructor(readonly entity: string) {
+    super(`unknown entity "${entity}" in a queued event`);
+  }
+}

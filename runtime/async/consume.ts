@@ -1,0 +1,196 @@
+/**
+ * `engine.consumeAsyncFlushEvents()`: applies the queued events of every queue to MySQL.
+ * Each queue partition is taken under a lease (one consumer at a time), read from the offset
+ * MySQL committed last, applied in batches (apply-batch.ts) and trimmed. Transient failures are
+ * retried with backoff, forever; permanent ones send the event, and later events of its row, to
+ * the dead letters and drop the row's cached copies so reads fall back to MySQL.
+ */
+import type { Engine } from "../engine.js";
+import type { EntityRuntime } from "../entity-runtime.js";
+import type { MysqlPool } from "../mysql-pool.js";
+import type { RedisPool } from "../redis-pool.js";
+import { applyBatch, CREATE_OFFSETS_TABLE, readOffset, UnknownEntityError } from "./apply-batch.js";
+import type { ConsumeOptions, ConsumeResult } from "./consume-types.js";
+import { isTransient } from "./errors.js";
+import { decodeEvent, type AsyncEvent } from "./events.js";
+import { PartitionLease } from "./partition-lease.js";
+import { PARTITIONS, QueueKeys } from "./queue-keys.js";
+import { Retrier } from "./retrier.js";
+import { StreamWaiter } from "./stream-waiter.js";
+
+/** One queue: its name, where its events wait (Redis) and where they go (MySQL). */
+export interface QueueTarget {
+  readonly name: string;
+  readonly redis: RedisPool;
+  readonly mysql: MysqlPool;
+  readonly keys: QueueKeys;
+}
+
+interface Partition {
+  readonly queue: QueueTarget;
+  readonly index: number;
+  readonly lease: PartitionLease;
+  offset: string | undefined;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/** Every queue of the engine's entities, one per (Redis pool, queue name). */
+export function queuesOf(engine: Engine<unknown>): QueueTarget[] {
+  const queues = new Map<string, QueueTarget>();
+  for (const runtime of engine.entityRuntimes()) {
+    const { descriptor, lookups } = runtime;
+    const key = `${lookups.name}\u0000${descriptor.asyncQueue}`;
+    const existing = queues.get(key);
+    if (existing !== undefined && existing.mysql !== runtime.mysql) {
+      throw new Error(`queue "${descriptor.asyncQueue}" holds entities of two MySQL pools (${existing.mysql.name}, ${runtime.mysql.name}); give one an @asyncQueue of its own`);
+    }
+    queues.set(key, { name: descriptor.asyncQueue, redis: lookups, mysql: runtime.mysql, keys: new QueueKeys(lookups.namespace, descriptor.asyncQueue) });
+  }
+  return [...queues.values()];
+}
+
+export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: ConsumeOptions = {}): Promise<ConsumeResult> {
+  const { block = false, signal, workers = 11, batchSize = 1000, leaseMs = 30_000, onLog } = options;
+  const queues = queuesOf(engine);
+  const retrier = new Retrier(signal, onLog);
+  const totals = { applied: 0, deadLettered: 0 };
+  const partitions: Partition[] = queues.flatMap((queue) =>
+    Array.from({ length: PARTITIONS }, (_, index) => ({ queue, index, lease: new PartitionLease(queue.redis, queue.keys.lease(index), leaseMs), offset: undefined })),
+  );
+  const runtimes = (name: string): EntityRuntime | undefined => engine.runtimeByName(name);
+  await retrier.run("MySQL", () => Promise.all([...new Set(queues.map((q) => q.mysql))].map((m) => m.exec(CREATE_OFFSETS_TABLE, []))));
+  const refresher = setInterval(() => {
+    for (const p of partitions) if (p.lease.held) p.lease.refresh().catch(() => (p.lease.held = false));
+  }, Math.max(100, Math.floor(leaseMs / 3)));
+  const waiter = block ? new StreamWaiter() : undefined;
+  signal?.addEventListener("abort", () => waiter?.interrupt(), { once: true });
+  try {
+    while (!signal?.aborted) {
+      await retrier.run("Redis", () => Promise.all(partitions.map((p) => p.lease.acquire())));
+      const owned = partitions.filter((p) => p.lease.held);
+      let applied = 0;
+      await inParallel(owned, workers, async (p) => {
+        applied += await drain(p);
+      });
+      if (applied > 0) continue;
+      if (!block) break;
+      await waiter!.wait(owned.filter((p) => p.offset !== undefined).map((p) => ({ redis: p.queue.redis, key: p.queue.keys.stream(p.index), after: p.offset! })), 1000);
+    }
+  } finally {
+    clearInterval(refresher);
+    waiter?.close();
+    await Promise.all(partitions.map((p) => p.lease.release().catch(() => undefined)));
+  }
+  return totals;
+
+  /** Applies a partition's pending events, batch after batch; resolves to how many it took. */
+  async function drain(p: Partition): Promise<number> {
+    const { queue } = p;
+    const stream = queue.keys.stream(p.index);
+    let taken = 0;
+    while (!signal?.aborted && p.lease.held) {
+      p.offset ??= await retrier.run("MySQL", () => readOffset(queue.mysql, queue.name, p.index));
+      const after = p.offset;
+      const entries = (await retrier.run("Redis", () => queue.redis.raw.xrange(stream, `(${after}`, "+", "COUNT", batchSize))) as StreamEntry[];
+      if (entries.length === 0) break;
+      const lastId = entries[entries.length - 1]![0];
+      await retrier.run("MySQL", () => applyEntries(p, entries, lastId));
+      p.offset = lastId;
+      taken += entries.length;
+      await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(lastId)));
+      if (entries.length < batchSize) break;
+    }
+    return taken;
+  }
+
+  /** One batch: decode, set aside dead and held events, apply the rest (one by one after a permanent failure). */
+  async function applyEntries(p: Partition, entries: readonly StreamEntry[], lastId: string): Promise<void> {
+    const { queue } = p;
+    const held = new Set(await queue.redis.raw.smembers(queue.keys.held()));
+    const good: { id: string; event: AsyncEvent }[] = [];
+    for (const [id, fields] of entries) {
+      const text = fieldOf(fields, "e");
+      let event: AsyncEvent;
+      try {
+        event = decodeEvent(text);
+        if (runtimes(event.entity) === undefined) throw new UnknownEntityError(event.entity);
+      } catch (error) {
+        await deadLetter(p, id, text, error, undefined);
+        continue;
+      }
+      if (held.has(rowKey(event))) await deadLetter(p, id, text, new Error("held: an earlier event of this row is a dead letter"), undefined);
+      else good.push({ id, event });
+    }
+    const offset = { queue: queue.name, partition: p.index, lastId };
+    try {
+      await applyBatch(queue.mysql, runtimes, good.map((g) => g.event), offset);
+      totals.applied += good.length;
+      return;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+    }
+    for (const { id, event } of good) {
+      const text = entries.find(([entryId]) => entryId === id)![1];
+      if (held.has(rowKey(event))) {
+        await deadLetter(p, id, fieldOf(text, "e"), new Error("held: an earlier event of this row is a dead letter"), undefined);
+        continue;
+      }
+      try {
+        await applyBatch(queue.mysql, runtimes, [event], { ...offset, lastId: id });
+        totals.applied++;
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        held.add(rowKey(event));
+        await deadLetter(p, id, fieldOf(text, "e"), error, event);
+      }
+    }
+    await applyBatch(queue.mysql, runtimes, [], offset);
+  }
+
+  /** Records a dead letter (before the offset moves past it) and holds and uncaches its row. */
+  async function deadLetter(p: Partition, id: string, text: string, error: unknown, event: AsyncEvent | undefined): Promise<void> {
+    const { queue } = p;
+    const message = error instanceof Error ? error.message : String(error);
+    const tx = queue.redis.raw.multi();
+    tx.xadd(queue.keys.deadLetters(), "*", "e", text, "error", message, "queue", queue.name, "partition", String(p.index), "source", id, "at", new Date().toISOString());
+    if (event !== undefined) tx.sadd(queue.keys.held(), rowKey(event));
+    await tx.exec();
+    totals.deadLettered++;
+    onLog?.(`dead letter in queue ${queue.name}: ${message}`);
+    if (event !== undefined) await uncache(event).catch(() => undefined);
+  }
+
+  /** Drops a failed row's cached copies: MySQL's truth is what readers should see now. */
+  async function uncache(event: AsyncEvent): Promise<void> {
+    const runtime = runtimes(event.entity);
+    if (runtime === undefined) return;
+    if (runtime.rows !== undefined && runtime.rowKeys !== undefined) await runtime.rows.raw.del(runtime.rowKeys.row(event.id));
+    runtime.local?.evict([event.id]);
+    await engine.invalidation.publish({ [event.entity]: [event.id] });
+  }
+}
+
+/** The smallest stream id after `id` (XTRIM MINID keeps ids ≥ it). */
+function successor(id: string): string {
+  const [ms, seq] = id.split("-");
+  return `${ms}-${Number(seq) + 1}`;
+}
+
+function fieldOf(fields: readonly string[], name: string): string {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1]!;
+  return "";
+}
+
+function rowKey(event: AsyncEvent): string {
+  return `${event.entity}:${event.id}`;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
