@@ -1,6 +1,9 @@
 /**
- * A MySQL pool as the runtime uses it: statements with bound parameters (server-side prepared),
- * rows as arrays, errors that keep SQL, parameters and the caller's stack, and query logging.
+ * A MySQL pool as the runtime uses it: reads as server-side prepared statements (the binary
+ * protocol returns FLOAT columns exactly), writes with values escaped by mysql2 (multi-row
+ * INSERTs of every size would otherwise each leave a prepared statement on the server, against
+ * max_prepared_stmt_count); rows as arrays; errors that keep SQL, parameters and the caller's
+ * stack; query logging.
  * It drives mysql2's callback API directly: its promise wrapper captures a stack trace on every
  * call, which costs more than a fast query.
  */
@@ -87,9 +90,8 @@ async function statement(on: Executor, pool: string, log: QueryLog, sql: string,
   try {
     result = await new Promise<unknown>((resolve, reject) => {
       const done = (error: DriverError | null, value: unknown): void => (error ? reject(error) : resolve(value));
-      if (params.length === 0 && !rows) on.query(sql, done);
-      else if (rows) on.execute({ sql, rowsAsArray: true }, params as never, done);
-      else on.execute(sql, params as never, done);
+      if (rows) on.execute({ sql, rowsAsArray: true }, params as never, done);
+      else on.query(sql, params as never, done);
     });
   } catch (error) {
     throw failed(log, pool, sql, params, started, error);

@@ -14,6 +14,18 @@ export function expandIn(sql: string, count: number): string {
   return `${sql.slice(0, -1)}${", ?".repeat(count - 1)})`;
 }
 
+/**
+ * `… IN (?)` for `ids`, padded to the next power of two by repeating the last id, so reads
+ * (server-side prepared statements) use a handful of statement shapes, not one per list length.
+ */
+export function selectIn(sql: string, ids: readonly number[]): { sql: string; params: number[] } {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  const params = [...ids];
+  while (params.length < size) params.push(ids[ids.length - 1]!);
+  return { sql: expandIn(sql, size), params };
+}
+
 /** `UPDATE t SET \`a\` = ?, \`b\` = ? WHERE \`ID\` = ?` for the changed `columns` (positions). */
 export function updateSql(update: string, names: readonly string[], columns: readonly number[]): string {
   return `${update}${columns.map((c) => `${quoteIdentifier(names[c]!)} = ?`).join(", ")} WHERE \`ID\` = ?`;

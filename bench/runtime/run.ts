@@ -8,6 +8,7 @@ import { cpus } from "node:os";
 import mysql from "mysql2/promise";
 import { Redis } from "ioredis";
 import { createEngine } from "../../generated/index.js";
+import { asyncLatency, consumerInserts, flushAsyncInserts } from "./async-figures.js";
 import { compare, median, type Rate } from "./measure.js";
 
 const SERVER = process.env.BEEORM_BENCH_MYSQL ?? "mysql://root@127.0.0.1:3306";
@@ -23,6 +24,7 @@ interface Figure {
 }
 
 const figures: Figure[] = [];
+let latencyResult: { p50: number; p99: number } | undefined;
 function record(name: string, limitName: string, result: { ours: Rate; limit: Rate }, target: number): void {
   const figure = { name, limitName, ours: result.ours.opsPerSecond, limit: result.limit.opsPerSecond, target };
   figures.push(figure);
@@ -106,6 +108,17 @@ async function main(): Promise<void> {
     record("flush of 10,000 new rows (OrderLine)", "mysql2 INSERT in 1 tx + Redis pipeline", await flushInserts(engine, rawMysql, redis, category.id, productIds[0]!), 0.7);
     // 7. Flush of 1,000 updates vs raw UPDATEs in one transaction
     record("flush of 1,000 single-row updates", "mysql2 1,000 UPDATEs in 1 tx", await flushUpdates(engine, rawMysql), 0.8);
+
+    // 8–10. FlushAsync and the consumer
+    const setup = engine.newContext();
+    const order = await setup.order.new({ customer: 1, total: 10, placedAt: new Date() });
+    await setup.flush();
+    await rawMysql.query("TRUNCATE TABLE `OrderLine`");
+    record("flushAsync of 10,000 new rows", "Redis MULTI of the same rows + queue entries", await flushAsyncInserts(engine, rawMysql, redis, order.id, productIds[0]!), 0.7);
+    record("consumer: rows applied/s (10,000 inserts)", "mysql2 INSERTs in 1,000-row transactions", await consumerInserts(engine, rawMysql, order.id, productIds[0]!), 0.7);
+    const latency = await asyncLatency(engine, rawMysql, order.id, productIds[0]!);
+    console.log(`flushAsync → row in MySQL (blocking consumer): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`);
+    latencyResult = latency;
   } finally {
     await engine.close();
     await rawMysql.end();
@@ -115,7 +128,7 @@ async function main(): Promise<void> {
     await admin.end();
   }
   mkdirSync(new URL("../../.bench/", import.meta.url), { recursive: true });
-  writeFileSync(new URL("../../.bench/runtime-results.json", import.meta.url), JSON.stringify({ node: process.version, figures }, null, 2));
+  writeFileSync(new URL("../../.bench/runtime-results.json", import.meta.url), JSON.stringify({ node: process.version, figures, asyncLatencyMs: latencyResult }, null, 2));
 }
 
 type Engine = Awaited<ReturnType<typeof createEngine>>;

@@ -5,10 +5,10 @@
  */
 import type { EntityRuntime } from "../entity-runtime.js";
 import type { MysqlSession } from "../mysql-pool.js";
-import { expandIn } from "../sql-list.js";
+import { selectIn } from "../sql-list.js";
 import type { EntityChanges } from "./plan.js";
 
-const CHUNK = 5_000;
+const CHUNK = 4_096;
 
 /** Whether a flush must know the current rows of this entity to keep its caches right. */
 export function needsCurrentRows(change: EntityChanges): boolean {
@@ -24,7 +24,8 @@ export async function readCurrentRows(session: MysqlSession, change: EntityChang
   const current = new Map<number, { id: number }>();
   for (let start = 0; start < ids.length; start += CHUNK) {
     const chunk = ids.slice(start, start + CHUNK);
-    const rows = await session.select(`${expandIn(descriptor.sql.selectByIds, chunk.length)} FOR UPDATE`, chunk);
+    const query = selectIn(descriptor.sql.selectByIds, chunk);
+    const rows = await session.select(`${query.sql} FOR UPDATE`, query.params);
     for (const row of rows) {
       const entity = descriptor.fromRow(row);
       current.set(entity.id, entity);

@@ -9,13 +9,13 @@ import { MISSING_ROW } from "../keys.js";
 import { MISSING, type LocalEntry } from "../local-cache.js";
 import type { QueryLog } from "../query-log.js";
 import { decodeRow, encodeRow } from "../row-cache.js";
-import { expandIn } from "../sql-list.js";
+import { selectIn } from "../sql-list.js";
 import { FILL_STRINGS, LEASE_MS, leaseToken, TAKE_LEASES } from "./fill-scripts.js";
 
 type Entity = { id: number };
 
 /** Largest `IN (…)` list of one SELECT. */
-const SELECT_CHUNK = 5_000;
+const SELECT_CHUNK = 4_096;
 
 /** Loads `ids` (duplicates allowed); the result lines up with the input, undefined where missing. */
 export async function loadByIds<D extends Entity>(runtime: EntityRuntime<D>, ids: readonly number[], log: QueryLog): Promise<(D | undefined)[]> {
@@ -82,7 +82,8 @@ async function fromMysql<D extends Entity>(runtime: EntityRuntime<D>, ids: numbe
   const loaded = new Map<number, D>();
   for (let start = 0; start < ids.length; start += SELECT_CHUNK) {
     const chunk = ids.slice(start, start + SELECT_CHUNK);
-    const rows = await runtime.mysql.select(expandIn(descriptor.sql.selectByIds, chunk.length), chunk);
+    const query = selectIn(descriptor.sql.selectByIds, chunk);
+    const rows = await runtime.mysql.select(query.sql, query.params);
     for (const row of rows) {
       const entity = freezeEntity(descriptor.fromRow(row));
       loaded.set(entity.id, entity);

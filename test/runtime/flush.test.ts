@@ -181,7 +181,8 @@ describe("statement shapes", () => {
     const { events } = await h.rec.step(() => orm.flush());
     expect(mysqlEvents(events).map((e) => [e.query, e.params])).toEqual([
       ["BEGIN", []],
-      [lockedRead("Both", BOTH_COLUMNS, 3), made.map((e) => e.id)],
+      // Three ids, padded to four (the last repeated): reads use power-of-two IN lists.
+      [lockedRead("Both", BOTH_COLUMNS, 4), [...made.map((e) => e.id), made[2]!.id]],
       ["DELETE FROM `Both` WHERE `ID` IN (?, ?, ?)", made.map((e) => e.id)],
       ["COMMIT", []],
     ]);

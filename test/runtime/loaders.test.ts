@@ -164,7 +164,9 @@ describe.each(VARIANTS)("$name", (v) => {
       expect(first.value).toEqual([a, undefined, b, a]);
       const selects = first.events.filter((e) => e.source === "mysql");
       expect(selects).toHaveLength(1);
-      expect([...(selects[0]!.params ?? [])].map(Number).sort()).toEqual([a.id, b.id, missing].sort());
+      // The IN list is padded to a power of two (repeating the last id) to bound prepared-statement shapes.
+      expect([...new Set((selects[0]!.params ?? []).map(Number))].sort()).toEqual([a.id, b.id, missing].sort());
+      expect(selects[0]!.params).toHaveLength(4);
       expect(first.events.filter((e) => e.operation === "MGET")).toHaveLength(v.redis ? 1 : 0);
 
       const second = await h.rec.step(() => repo().getByIds(ids));
