@@ -3,11 +3,15 @@
  * listeners and cross-process invalidation. One per process; contexts are created from it.
  */
 import { randomUUID } from "node:crypto";
+import { consumeAsyncFlushEvents } from "./async/consume.js";
+import type { ConsumeOptions, ConsumeResult } from "./async/consume-types.js";
+import { discardDeadLetters, listDeadLetters, retryDeadLetters, type DeadLetter } from "./async/dead-letters.js";
+import { asyncQueueStatus, peekAsyncEvents, type PendingEvent, type QueueStatus } from "./async/inspect.js";
 import type { EntityDescriptor } from "./entity-descriptor.js";
 import { EntityRuntime, type AnyDescriptor } from "./entity-runtime.js";
 import { IdAllocator } from "./id-allocator.js";
 import { Invalidation } from "./invalidation.js";
-import { idCounterKey } from "./keys.js";
+import { idCounterKey, idHighWaterKey } from "./keys.js";
 import { MysqlPool } from "./mysql-pool.js";
 import { QueryLog, type QueryListener } from "./query-log.js";
 import { RedisPool } from "./redis-pool.js";
@@ -55,6 +59,7 @@ export class Engine<C = unknown> {
         lookups,
         mysql,
         idCounterKey(lookups.namespace, descriptor.mysqlPool, descriptor.table),
+        { key: idHighWaterKey(lookups.namespace), member: `${descriptor.mysqlPool}:${descriptor.table}` },
         `SELECT MAX(\`ID\`) FROM \`${descriptor.table.replace(/`/g, "``")}\``,
       );
       const runtime = new EntityRuntime(descriptor, mysql, rows, lookups, ids, descriptor.hasBytes);
@@ -70,7 +75,13 @@ export class Engine<C = unknown> {
    */
   static async create<C>(schema: SchemaDescriptor, contextFactory: (engine: Engine<C>) => C, options: EngineOptions = {}): Promise<Engine<C>> {
     const engine = new Engine(schema, contextFactory, options);
-    await engine.invalidation.start();
+    try {
+      await engine.invalidation.start();
+    } catch (error) {
+      // Pools already opened must not keep the process alive after a failed start.
+      await engine.close().catch(() => undefined);
+      throw error;
+    }
     return engine;
   }
 
@@ -85,6 +96,20 @@ export class Engine<C = unknown> {
    */
   onQuery(listener: QueryListener): () => void {
     return this.log.add(listener);
+  }
+
+  /**
+   * Applies the events `flushAsync()` queued to MySQL. `block: false` applies everything queued
+   * and returns; `block: true` then waits for new events (blocking Redis reads) until `signal`
+   * aborts. Several consumers may run: each queue partition is applied by one at a time.
+   *
+   * @example
+   * ```ts
+   * await engine.consumeAsyncFlushEvents({ block: false });
+   * ```
+   */
+  consumeAsyncFlushEvents(options: ConsumeOptions = {}): Promise<ConsumeResult> {
+    return consumeAsyncFlushEvents(this as Engine<unknown>, options);
   }
 
   /** A MySQL pool by name; `.raw` is the mysql2 pool. */
@@ -106,6 +131,11 @@ export class Engine<C = unknown> {
     return this.runtimes.get(descriptor as AnyDescriptor) as unknown as EntityRuntime<D>;
   }
 
+  /** @internal Every entity's runtime state. */
+  entityRuntimes(): EntityRuntime[] {
+    return [...this.runtimes.values()];
+  }
+
   /** @internal The runtime state of an entity by name. */
   runtimeByName(name: string): EntityRuntime | undefined {
     return this.byName.get(name);
@@ -115,6 +145,74 @@ export class Engine<C = unknown> {
   clearLocalCaches(): void {
     for (const runtime of this.runtimes.values()) runtime.local?.clear();
   }
+
+  // ── Async-flush queues: inspection and repair (runtime/async/inspect.ts, dead-letters.ts) ──
+  // A queue is named by `@asyncQueue("…")` or its MySQL pool; `name@redisPool` picks one Redis pool
+  // when a name lives in several. An unknown name throws UnknownQueueError listing the known ones.
+
+  /**
+   * Every async-flush queue: events waiting, lag, dead letters, per partition.
+   *
+   * @example
+   * ```ts
+   * for (const q of await engine.asyncQueues()) console.log(q.queue, q.pending, `${q.lagMs} ms`, q.deadLetters);
+   * ```
+   */
+  asyncQueues(): Promise<QueueStatus[]> {
+    return asyncQueueStatus(this as Engine<unknown>);
+  }
+
+  /**
+   * The oldest waiting events of a queue, in queue order, decoded where possible.
+   *
+   * @example
+   * ```ts
+   * const next = await engine.peekAsyncEvents("orders", 5); // [{ id, partition, entity: "Order", op: "update", rowId: 7, raw }]
+   * ```
+   */
+  peekAsyncEvents(queue: string, limit = 20): Promise<PendingEvent[]> {
+    return peekAsyncEvents(this as Engine<unknown>, queue, limit);
+  }
+
+  /**
+   * The dead letters of a queue (events that failed permanently, and the later events of their rows), oldest first.
+   *
+   * @example
+   * ```ts
+   * for (const d of await engine.deadLetters("orders")) console.log(d.id, d.error, d.event);
+   * ```
+   */
+  deadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {
+    return listDeadLetters(this as Engine<unknown>, queue, limit);
+  }
+
+  /**
+   * Puts one dead letter (or all, without `id`) back at the end of its partition, in order, and releases
+   * their rows. Resolves to how many were moved. Fix the cause first (e.g. the conflicting row).
+   *
+   * @example
+   * ```ts
+   * await engine.retryDeadLetters("orders");          // all
+   * await engine.retryDeadLetters("orders", "1700000000000-0");
+   * ```
+   */
+  retryDeadLetters(queue: string, id?: string): Promise<number> {
+    return retryDeadLetters(this as Engine<unknown>, queue, id);
+  }
+
+  /**
+   * Deletes one dead letter (or all, without `id`) and releases their rows. Resolves to how many were deleted.
+   *
+   * @example
+   * ```ts
+   * await engine.discardDeadLetters("orders", "1700000000000-0");
+   * ```
+   */
+  discardDeadLetters(queue: string, id?: string): Promise<number> {
+    return discardDeadLetters(this as Engine<unknown>, queue, id);
+  }
+
+  // ── end of async-flush inspection and repair ──
 
   /** Closes every pool; afterwards the process can exit by itself. */
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 /** The beeorm runtime: what generated code imports from `beeorm/runtime`. */
 export { Engine, type EngineOptions } from "./engine.js";
 export { OrmContext } from "./context.js";
+export type { ConsumeOptions, ConsumeResult } from "./async/consume-types.js";
 export { Repository } from "./repository.js";
 export { MysqlPool, type MysqlSession } from "./mysql-pool.js";
 export { RedisPool } from "./redis-pool.js";
@@ -8,8 +9,12 @@ export { CacheWriteError, DuplicateKeyError, QueryError, ValidationError } from 
 export type { QueryEvent, QueryListener } from "./query-log.js";
 export type { Pager } from "./where.js";
 export { FrozenDate } from "./frozen.js";
-export { expandIn, expandInsert, updateSql } from "./sql-list.js";
+export { expandIn, expandInsert, insertRowsSql, updateSql } from "./sql-list.js";
 export type { EntityDescriptor, EntitySql, Frozen, IndexDescriptor, NewInput, ReadonlyArrays } from "./entity-descriptor.js";
 export type { SchemaDescriptor, PoolUrl } from "./schema-descriptor.js";
 export * from "./validate.js";
 export * from "./convert.js";
+export { runConsumerCli, type ConsumerCliIo } from "./async/consumer-cli.js";
+export type { DeadLetter } from "./async/dead-letters.js";
+export type { PartitionStatus, PendingEvent, QueueStatus } from "./async/inspect.js";
+export { UnknownQueueError } from "./async/queue-select.js";

@@ -4,6 +4,7 @@
  */
 import type { SchemaModel } from "../model.js";
 import type { BarrelFileInput } from "./barrel-emitter.js";
+import type { ConsumerFileInput, ConsumerQueue } from "./consumer-emitter.js";
 import { emitDdl } from "./ddl-emitter.js";
 import type { EntityFileInput } from "./entity-emitter.js";
 import type { EnumsFileInput } from "./enums-emitter.js";
@@ -13,6 +14,7 @@ export type FileUnit =
   | { readonly path: string; readonly kind: "entity"; readonly input: EntityFileInput }
   | { readonly path: string; readonly kind: "enums"; readonly input: EnumsFileInput }
   | { readonly path: string; readonly kind: "barrel"; readonly input: BarrelFileInput }
+  | { readonly path: string; readonly kind: "consumer"; readonly input: ConsumerFileInput }
   | { readonly path: string; readonly kind: "text"; readonly text: string };
 
 /** Files of the output folder, sorted by path. `schemaLabel` names the schema folder in headers. */
@@ -35,8 +37,20 @@ export function planFiles(model: SchemaModel, schemaLabel: string): FileUnit[] {
       header: all,
     },
   });
+  units.push({
+    path: "consumer.ts",
+    kind: "consumer",
+    input: { queues: queuesOf(model), mysqlPools: model.mysqlPools, redisPools: model.redisPools, header: all },
+  });
   units.push({ path: "schema.sql", kind: "text", text: emitDdl(model, all) });
   return units.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The async-flush queues of the schema, sorted by name, with their entities sorted. */
+function queuesOf(model: SchemaModel): ConsumerQueue[] {
+  const byName = new Map<string, string[]>();
+  for (const entity of model.entities) byName.set(entity.asyncQueue, [...(byName.get(entity.asyncQueue) ?? []), entity.name]);
+  return [...byName.keys()].sort().map((name) => ({ name, entities: [...byName.get(name)!].sort() }));
 }
 
 /** The first line of every generated file starts with this (after the comment marker). */

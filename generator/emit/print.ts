@@ -1,6 +1,7 @@
 /** Turns a unit's ts-morph structure into (unformatted) TypeScript text. */
 import { type CodeBlockWriter, printStructure as printTsMorphStructure, StructureKind, type OptionalKind, type SourceFileStructure } from "ts-morph";
 import { barrelFileStructure } from "./barrel-emitter.js";
+import { consumerFileStructure } from "./consumer-emitter.js";
 import { entityFileStructure } from "./entity-emitter.js";
 import { enumsFileStructure } from "./enums-emitter.js";
 import type { FileUnit } from "./plan.js";
@@ -18,6 +19,8 @@ function structureOf(unit: Exclude<FileUnit, { kind: "text" }>): OptionalKind<So
       return enumsFileStructure(unit.input);
     case "barrel":
       return barrelFileStructure(unit.input);
+    case "consumer":
+      return consumerFileStructure(unit.input);
   }
 }
 

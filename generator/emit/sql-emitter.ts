@@ -1,20 +1,10 @@
 /** The prepared SQL texts of one entity. Values are always `?` placeholders. */
 import type { EntityModel, IndexModel } from "../model.js";
+import type { EntitySql } from "../../runtime/entity-descriptor.js";
 import { quoteIdent } from "./names.js";
 
 /** The texts of the runtime's EntitySql, each valid SQL on its own (lists hold one item). */
-export interface EntitySqlText {
-  readonly insert: string;
-  readonly selectById: string;
-  readonly selectByIds: string;
-  readonly selectAll: string;
-  readonly selectAllIds: string;
-  readonly selectFrom: string;
-  readonly selectIdsFrom: string;
-  readonly countFrom: string;
-  readonly update: string;
-  readonly deleteByIds: string;
-}
+export type EntitySqlText = EntitySql;
 
 /** `SELECT <every column> FROM <table>`. */
 export function selectPrefix(entity: EntityModel): string {

@@ -6,7 +6,7 @@
  */
 import type { EntityRuntime } from "../entity-runtime.js";
 import type { MysqlPool, MysqlSession } from "../mysql-pool.js";
-import { expandIn, expandInsert, updateSql } from "../sql-list.js";
+import { expandIn, insertRowsSql, updateSql } from "../sql-list.js";
 import type { AsyncEvent } from "./events.js";
 
 /** The offsets table, one row per (queue, partition): the last applied stream id. */
@@ -57,14 +57,15 @@ export function batchStatements(runtimes: (entity: string) => EntityRuntime | un
     const runtime = runtimes(event.entity);
     if (runtime === undefined) throw new UnknownEntityError(event.entity);
     const descriptor = runtime.descriptor;
-    const bind = (row: unknown[]): unknown[] => descriptor.toRow(descriptor.fromRow(row));
+    // Events hold rows in toRow form; only byte arrays (base64 in JSON) need converting back.
+    const bind = (row: unknown[]): unknown[] => (descriptor.hasBytes ? descriptor.toRow(descriptor.fromRow(row)) : row);
     let j = i + 1;
     const same = (other: AsyncEvent | undefined): boolean => other !== undefined && other.op === event.op && other.entity === event.entity;
     if (event.op === "i") {
       const perStatement = Math.max(1, Math.floor(MAX_PLACEHOLDERS / descriptor.columns.length));
       while (j < events.length && j - i < perStatement && same(events[j])) j++;
       const rows = events.slice(i, j).map((e) => bind((e as Extract<AsyncEvent, { op: "i" }>).row));
-      statements.push({ sql: expandInsert(descriptor.sql.insert, rows.length), params: rows.flat() });
+      statements.push({ sql: insertRowsSql(descriptor.sql.insert), params: [rows] });
     } else if (event.op === "d") {
       while (j < events.length && j - i < 10_000 && same(events[j])) j++;
       const ids = events.slice(i, j).map((e) => e.id);

@@ -108,7 +108,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   async function applyEntries(p: Partition, entries: readonly StreamEntry[], lastId: string): Promise<void> {
     const { queue } = p;
     const held = new Set(await queue.redis.raw.smembers(queue.keys.held()));
-    const good: { id: string; event: AsyncEvent }[] = [];
+    const good: { id: string; event: AsyncEvent; retried: boolean }[] = [];
     for (const [id, fields] of entries) {
       const text = fieldOf(fields, "e");
       let event: AsyncEvent;
@@ -120,17 +120,18 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
         continue;
       }
       if (held.has(rowKey(event))) await deadLetter(p, id, text, new Error("held: an earlier event of this row is a dead letter"), undefined);
-      else good.push({ id, event });
+      else good.push({ id, event, retried: fieldOf(fields, "retried") !== "" });
     }
     const offset = { queue: queue.name, partition: p.index, lastId };
     try {
       await applyBatch(queue.mysql, runtimes, good.map((g) => g.event), offset);
       totals.applied += good.length;
+      await uncacheRetried(good);
       return;
     } catch (error) {
       if (isTransient(error)) throw error;
     }
-    for (const { id, event } of good) {
+    for (const { id, event, retried } of good) {
       const text = entries.find(([entryId]) => entryId === id)![1];
       if (held.has(rowKey(event))) {
         await deadLetter(p, id, fieldOf(text, "e"), new Error("held: an earlier event of this row is a dead letter"), undefined);
@@ -139,6 +140,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       try {
         await applyBatch(queue.mysql, runtimes, [event], { ...offset, lastId: id });
         totals.applied++;
+        if (retried) await uncache(event).catch(() => undefined);
       } catch (error) {
         if (isTransient(error)) throw error;
         held.add(rowKey(event));
@@ -146,6 +148,14 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       }
     }
     await applyBatch(queue.mysql, runtimes, [], offset);
+  }
+
+  /**
+   * A retried dead letter is now in MySQL, but reads made while it was dead may have cached the
+   * row as MySQL had it then (e.g. "missing"): drop those copies once more.
+   */
+  async function uncacheRetried(applied: readonly { event: AsyncEvent; retried: boolean }[]): Promise<void> {
+    for (const { event, retried } of applied) if (retried) await uncache(event).catch(() => undefined);
   }
 
   /** Records a dead letter (before the offset moves past it) and holds and uncaches its row. */

@@ -30,7 +30,7 @@ const ENTITY_FILES: Record<string, string> = {
   "cart.ts": "ops.bee",
   "audit-entry.ts": "ops.bee",
 };
-const SHARED_FILES = ["enums.ts", "index.ts", "schema.sql"];
+const SHARED_FILES = ["consumer.ts", "enums.ts", "index.ts", "schema.sql"];
 
 const temps: string[] = [];
 function tempDir(label: string): string {
@@ -203,12 +203,12 @@ describe("beeorm-gen (built CLI)", () => {
     const check = await cli(["schema", "--out", "out", "--check"], dir);
     expect(check.code).toBe(1);
     const lines = check.stderr.split("\n").filter((l) => l.startsWith("  ")).sort();
-    expect(lines).toEqual(["  audit-entry.ts (no longer generated)", "  index.ts (out of date)", "  schema.sql (out of date)"]);
+    expect(lines).toEqual(["  audit-entry.ts (no longer generated)", "  consumer.ts (out of date)", "  index.ts (out of date)", "  schema.sql (out of date)"]);
     expect(snapshot(out)).toEqual(before);
 
     const run = await cli(["schema", "--out", "out"], dir);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("(2 written, 1 removed)");
+    expect(run.stdout).toContain("(3 written, 1 removed)");
     expect(existsSync(join(out, "audit-entry.ts"))).toBe(false);
     expect(readFileSync(join(out, "notes.ts"), "utf8")).toBe("// My own notes, not generated.\n");
     expect(readFileSync(join(out, "index.ts"), "utf8")).not.toMatch(/AuditEntry|audit-entry/);

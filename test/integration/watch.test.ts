@@ -193,9 +193,9 @@ describe("beeorm-gen --watch", () => {
     // Deleting a schema file removes the files of its entities (nothing references them).
     rmSync(join(dir, "schema", "ops.bee"));
     await watcher.until("the regeneration after the deletion", () => watcher.regenerations.length > start + 1);
-    expect(watcher.regenerations.at(-1)).toMatch(/^regenerated index\.ts, schema\.sql, audit-entry\.ts, cart\.ts, stock-move\.ts in \d+ ms$/);
+    expect(watcher.regenerations.at(-1)).toMatch(/^regenerated consumer\.ts, index\.ts, schema\.sql, audit-entry\.ts, cart\.ts, stock-move\.ts in \d+ ms$/);
     expect(readdirSync(out).sort()).toEqual(
-      ["brand.ts", "category.ts", "customer.ts", "enums.ts", "index.ts", "order-line.ts", "order.ts", "product.ts", "review.ts", "schema.sql"],
+      ["brand.ts", "category.ts", "consumer.ts", "customer.ts", "enums.ts", "index.ts", "order-line.ts", "order.ts", "product.ts", "review.ts", "schema.sql"],
     );
     await sleep(1_000);
     expect(watcher.regenerations).toHaveLength(start + 2);
