@@ -19,13 +19,26 @@ export const CREATE_OFFSETS_TABLE = `CREATE TABLE IF NOT EXISTS \`${OFFSETS_TABL
   PRIMARY KEY (\`queue\`, \`partition\`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`;
 
-const SAVE_OFFSET = `INSERT INTO \`${OFFSETS_TABLE}\` (\`queue\`, \`partition\`, \`last_id\`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE \`last_id\` = VALUES(\`last_id\`)`;
 const READ_OFFSET = `SELECT \`last_id\` FROM \`${OFFSETS_TABLE}\` WHERE \`queue\` = ? AND \`partition\` = ?`;
+const LOCK_OFFSET = `${READ_OFFSET} FOR UPDATE`;
+const SAVE_OFFSET = `INSERT INTO \`${OFFSETS_TABLE}\` (\`queue\`, \`partition\`, \`last_id\`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE \`last_id\` = VALUES(\`last_id\`)`;
 const MAX_PLACEHOLDERS = 65_535;
 
 interface Statement {
   readonly sql: string;
   readonly params: unknown[];
+}
+
+/**
+ * Creates the offset rows of a queue's partitions (at "0-0") where missing, so that batches
+ * lock existing rows: locking a missing one takes a gap lock, and first batches of several
+ * partitions would deadlock on their inserts.
+ */
+export async function ensureOffsetRows(mysql: MysqlPool, queue: string, partitions: number): Promise<void> {
+  // Only the missing ones: an INSERT IGNORE of an existing row would wait for a batch holding its lock.
+  const existing = new Set((await mysql.select(`SELECT \`partition\` FROM \`${OFFSETS_TABLE}\` WHERE \`queue\` = ?`, [queue])).map((r) => Number(r[0])));
+  const rows = Array.from({ length: partitions }, (_, partition) => [queue, partition, "0-0"]).filter((row) => !existing.has(row[1] as number));
+  if (rows.length > 0) await mysql.exec(`INSERT IGNORE INTO \`${OFFSETS_TABLE}\` (\`queue\`, \`partition\`, \`last_id\`) VALUES ?`, [rows]);
 }
 
 /** The last applied stream id of a partition ("0-0" when none). */
@@ -34,18 +47,44 @@ export async function readOffset(mysql: MysqlPool, queue: string, partition: num
   return row === undefined ? "0-0" : String(row[0]);
 }
 
-/** Applies `events` and moves the offset to `lastId`, all in one transaction. */
+/** Where a batch starts and ends in its partition's stream. */
+export interface BatchOffset {
+  readonly queue: string;
+  readonly partition: number;
+  /** The offset the batch was read after: MySQL must still hold it, or someone applied it already. */
+  readonly expected: string;
+  readonly lastId: string;
+}
+
+/**
+ * Applies `events` and moves the offset from `expected` to `lastId`, in one transaction that
+ * first locks the offset row. If MySQL's offset is not `expected` (another consumer, or a retry
+ * after a lost COMMIT reply, applied these events already), nothing is written and
+ * StaleOffsetError carries MySQL's offset.
+ */
 export async function applyBatch(
   mysql: MysqlPool,
   runtimes: (entity: string) => EntityRuntime | undefined,
   events: readonly AsyncEvent[],
-  offset: { readonly queue: string; readonly partition: number; readonly lastId: string },
+  offset: BatchOffset,
 ): Promise<void> {
   const statements = batchStatements(runtimes, events);
   await mysql.transaction(async (session: MysqlSession) => {
+    const [row] = await session.select(LOCK_OFFSET, [offset.queue, offset.partition]);
+    const current = row === undefined ? "0-0" : String(row[0]);
+    if (current !== offset.expected) throw new StaleOffsetError(current);
     for (const { sql, params } of statements) await session.exec(sql, params);
     await session.exec(SAVE_OFFSET, [offset.queue, offset.partition, offset.lastId]);
   });
+}
+
+/** MySQL's offset moved past the batch: re-read from `current`. */
+export class StaleOffsetError extends Error {
+  override readonly name = "StaleOffsetError";
+
+  constructor(readonly current: string) {
+    super(`the partition's offset is ${current} already`);
+  }
 }
 
 /** The statements of `events`, merged where the result stays identical. Throws for an unknown entity. */

@@ -9,7 +9,8 @@ import type { Engine } from "../engine.js";
 import type { EntityRuntime } from "../entity-runtime.js";
 import type { MysqlPool } from "../mysql-pool.js";
 import type { RedisPool } from "../redis-pool.js";
-import { applyBatch, CREATE_OFFSETS_TABLE, readOffset, UnknownEntityError } from "./apply-batch.js";
+import { applyBatch, CREATE_OFFSETS_TABLE, ensureOffsetRows, readOffset, StaleOffsetError, UnknownEntityError } from "./apply-batch.js";
+import { DEAD_LETTER } from "./dead-letter-script.js";
 import type { ConsumeOptions, ConsumeResult } from "./consume-types.js";
 import { isTransient } from "./errors.js";
 import { decodeEvent, type AsyncEvent } from "./events.js";
@@ -59,7 +60,10 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
     Array.from({ length: PARTITIONS }, (_, index) => ({ queue, index, lease: new PartitionLease(queue.redis, queue.keys.lease(index), leaseMs), offset: undefined })),
   );
   const runtimes = (name: string): EntityRuntime | undefined => engine.runtimeByName(name);
-  await retrier.run("MySQL", () => Promise.all([...new Set(queues.map((q) => q.mysql))].map((m) => m.exec(CREATE_OFFSETS_TABLE, []))));
+  await retrier.run("MySQL", async () => {
+    for (const mysql of new Set(queues.map((q) => q.mysql))) await mysql.exec(CREATE_OFFSETS_TABLE, []);
+    for (const queue of queues) await ensureOffsetRows(queue.mysql, queue.name, PARTITIONS);
+  });
   const refresher = setInterval(() => {
     for (const p of partitions) if (p.lease.held) p.lease.refresh().catch(() => (p.lease.held = false));
   }, Math.max(100, Math.floor(leaseMs / 3)));
@@ -67,7 +71,15 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   signal?.addEventListener("abort", () => waiter?.interrupt(), { once: true });
   try {
     while (!signal?.aborted) {
-      await retrier.run("Redis", () => Promise.all(partitions.map((p) => p.lease.acquire())));
+      await retrier.run("Redis", () =>
+        Promise.all(
+          partitions.map(async (p) => {
+            const before = p.lease.held;
+            // A partition not held the whole time may have moved on elsewhere: read its offset anew.
+            if (!(await p.lease.acquire()) || !before) p.offset = undefined;
+          }),
+        ),
+      );
       const owned = partitions.filter((p) => p.lease.held);
       let applied = 0;
       await inParallel(owned, workers, async (p) => {
@@ -77,6 +89,9 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       if (!block) break;
       await waiter!.wait(owned.filter((p) => p.offset !== undefined).map((p) => ({ redis: p.queue.redis, key: p.queue.keys.stream(p.index), after: p.offset! })), 1000);
     }
+  } catch (error) {
+    // Stopping while an outage is being waited out: the batch in flight rolled back; nothing is lost.
+    if (!signal?.aborted) throw error;
   } finally {
     clearInterval(refresher);
     waiter?.close();
@@ -90,12 +105,25 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
     const stream = queue.keys.stream(p.index);
     let taken = 0;
     while (!signal?.aborted && p.lease.held) {
-      p.offset ??= await retrier.run("MySQL", () => readOffset(queue.mysql, queue.name, p.index));
+      if (p.offset === undefined) {
+        const offset = await retrier.run("MySQL", () => readOffset(queue.mysql, queue.name, p.index));
+        // Entries up to the offset are applied; a crash may have left them untrimmed.
+        await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(offset)));
+        p.offset = offset;
+      }
       const after = p.offset;
       const entries = (await retrier.run("Redis", () => queue.redis.raw.xrange(stream, `(${after}`, "+", "COUNT", batchSize))) as StreamEntry[];
       if (entries.length === 0) break;
       const lastId = entries[entries.length - 1]![0];
-      await retrier.run("MySQL", () => applyEntries(p, entries, lastId));
+      try {
+        await retrier.run("MySQL", () => applyEntries(p, entries, after, lastId));
+      } catch (error) {
+        if (!(error instanceof StaleOffsetError)) throw error;
+        // Applied already (a lost COMMIT reply, or another consumer): trim it and go on from MySQL's offset.
+        p.offset = error.current;
+        await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(error.current)));
+        continue;
+      }
       p.offset = lastId;
       taken += entries.length;
       await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(lastId)));
@@ -105,7 +133,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   }
 
   /** One batch: decode, set aside dead and held events, apply the rest (one by one after a permanent failure). */
-  async function applyEntries(p: Partition, entries: readonly StreamEntry[], lastId: string): Promise<void> {
+  async function applyEntries(p: Partition, entries: readonly StreamEntry[], after: string, lastId: string): Promise<void> {
     const { queue } = p;
     const held = new Set(await queue.redis.raw.smembers(queue.keys.held()));
     const good: { id: string; event: AsyncEvent; retried: boolean }[] = [];
@@ -122,15 +150,17 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       if (held.has(rowKey(event))) await deadLetter(p, id, text, new Error("held: an earlier event of this row is a dead letter"), undefined);
       else good.push({ id, event, retried: fieldOf(fields, "retried") !== "" });
     }
-    const offset = { queue: queue.name, partition: p.index, lastId };
+    const offset = { queue: queue.name, partition: p.index, expected: after, lastId };
     try {
       await applyBatch(queue.mysql, runtimes, good.map((g) => g.event), offset);
       totals.applied += good.length;
       await uncacheRetried(good);
       return;
     } catch (error) {
-      if (isTransient(error)) throw error;
+      if (isTransient(error) || error instanceof StaleOffsetError) throw error;
     }
+    // A permanent failure: apply one event per transaction to find the failing ones.
+    let applied = after;
     for (const { id, event, retried } of good) {
       const text = entries.find(([entryId]) => entryId === id)![1];
       if (held.has(rowKey(event))) {
@@ -138,16 +168,17 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
         continue;
       }
       try {
-        await applyBatch(queue.mysql, runtimes, [event], { ...offset, lastId: id });
+        await applyBatch(queue.mysql, runtimes, [event], { ...offset, expected: applied, lastId: id });
+        applied = id;
         totals.applied++;
         if (retried) await uncache(event).catch(() => undefined);
       } catch (error) {
-        if (isTransient(error)) throw error;
+        if (isTransient(error) || error instanceof StaleOffsetError) throw error;
         held.add(rowKey(event));
         await deadLetter(p, id, fieldOf(text, "e"), error, event);
       }
     }
-    await applyBatch(queue.mysql, runtimes, [], offset);
+    await applyBatch(queue.mysql, runtimes, [], { ...offset, expected: applied });
   }
 
   /**
@@ -158,16 +189,19 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
     for (const { event, retried } of applied) if (retried) await uncache(event).catch(() => undefined);
   }
 
-  /** Records a dead letter (before the offset moves past it) and holds and uncaches its row. */
+  /**
+   * Records a dead letter (before the offset moves past it) and holds and uncaches its row. A
+   * replay of the same batch (after a crash) does not record it twice.
+   */
   async function deadLetter(p: Partition, id: string, text: string, error: unknown, event: AsyncEvent | undefined): Promise<void> {
     const { queue } = p;
     const message = error instanceof Error ? error.message : String(error);
-    const tx = queue.redis.raw.multi();
-    tx.xadd(queue.keys.deadLetters(), "*", "e", text, "error", message, "queue", queue.name, "partition", String(p.index), "source", id, "at", new Date().toISOString());
-    if (event !== undefined) tx.sadd(queue.keys.held(), rowKey(event));
-    await tx.exec();
-    totals.deadLettered++;
-    onLog?.(`dead letter in queue ${queue.name}: ${message}`);
+    const keys = [queue.keys.deadLetters(), queue.keys.deadMarks(), queue.keys.held()];
+    const added = await queue.redis.eval(DEAD_LETTER, keys, [String(p.index), id, text, message, queue.name, new Date().toISOString(), event === undefined ? "" : rowKey(event)]);
+    if (Number(added) === 1) {
+      totals.deadLettered++;
+      onLog?.(`dead letter in queue ${queue.name}: ${message}`);
+    }
     if (event !== undefined) await uncache(event).catch(() => undefined);
   }
 

@@ -98,6 +98,7 @@ async function repairQueue(connection: Redis, target: QueueTarget, id: string | 
     // and may since hold "missing", so they need dropping again once the event is applied.
     if (retry) for (const letter of chosen) tx.xadd(target.keys.stream(letter.partition), "*", "e", letter.event, "retried", letter.id);
     tx.xdel(dead, ...chosenIds);
+    tx.srem(target.keys.deadMarks(), ...chosen.map((letter) => `${letter.partition}:${letter.source}`));
     if (released.length > 0) tx.srem(target.keys.held(), ...released);
     const results = await tx.exec();
     if (results === null) continue; // the consumer added a dead letter meanwhile: read again

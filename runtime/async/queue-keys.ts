@@ -38,6 +38,11 @@ export class QueueKeys {
     return `${this.tag}:dead`;
   }
 
+  /** The source events (`partition:streamId`) that are dead letters: a replay does not add them twice. */
+  deadMarks(): string {
+    return `${this.tag}:deadmarks`;
+  }
+
   /** Ids (`entity:id`) held back because an earlier event of the same row is a dead letter. */
   held(): string {
     return `${this.tag}:held`;
