@@ -85,8 +85,9 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       await inParallel(owned, workers, async (p) => {
         applied += await drain(p);
       });
-      if (applied > 0) continue;
+      // Not blocking: every partition held was read to its end once; that is the drain asked for.
       if (!block) break;
+      if (applied > 0) continue;
       await waiter!.wait(owned.filter((p) => p.offset !== undefined).map((p) => ({ redis: p.queue.redis, key: p.queue.keys.stream(p.index), after: p.offset! })), 1000);
     }
   } catch (error) {
@@ -112,11 +113,17 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
         p.offset = offset;
       }
       const after = p.offset;
-      const entries = (await retrier.run("Redis", () => queue.redis.raw.xrange(stream, `(${after}`, "+", "COUNT", batchSize))) as StreamEntry[];
+      // The next events and the rows held back, in one round trip.
+      const [entries, held] = await retrier.run("Redis", async () => {
+        const replies = await queue.redis.raw.pipeline().xrange(stream, `(${after}`, "+", "COUNT", batchSize).smembers(queue.keys.held()).exec();
+        const failure = replies?.find(([error]) => error !== null);
+        if (replies === null || failure !== undefined) throw failure?.[0] ?? new Error("Redis pipeline discarded");
+        return [replies[0]![1] as StreamEntry[], new Set(replies[1]![1] as string[])] as const;
+      });
       if (entries.length === 0) break;
       const lastId = entries[entries.length - 1]![0];
       try {
-        await retrier.run("MySQL", () => applyEntries(p, entries, after, lastId));
+        await retrier.run("MySQL", () => applyEntries(p, entries, held, after, lastId));
       } catch (error) {
         if (!(error instanceof StaleOffsetError)) throw error;
         // Applied already (a lost COMMIT reply, or another consumer): trim it and go on from MySQL's offset.
@@ -133,9 +140,9 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   }
 
   /** One batch: decode, set aside dead and held events, apply the rest (one by one after a permanent failure). */
-  async function applyEntries(p: Partition, entries: readonly StreamEntry[], after: string, lastId: string): Promise<void> {
+  async function applyEntries(p: Partition, entries: readonly StreamEntry[], heldRows: ReadonlySet<string>, after: string, lastId: string): Promise<void> {
     const { queue } = p;
-    const held = new Set(await queue.redis.raw.smembers(queue.keys.held()));
+    const held = new Set(heldRows);
     const good: { id: string; event: AsyncEvent; retried: boolean }[] = [];
     for (const [id, fields] of entries) {
       const text = fieldOf(fields, "e");
