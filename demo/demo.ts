@@ -82,7 +82,7 @@ async function tour(engine: Engine<Orm>): Promise<void> {
   await step("getById of a missing id: MySQL once, then cached as missing", async () => reader.category.getById(999_999));
   await step("…and again: 0 MySQL queries", async () => reader.category.getById(999_999));
 
-  await step("edit: only changed columns are updated", async () => {
+  await step("edit, then flush: BEGIN, the row read FOR UPDATE, an UPDATE of the changed column only, COMMIT", async () => {
     const product = await orm.product.getById(productId);
     const draft = orm.product.edit(product!);
     draft.stock = 2;
@@ -94,12 +94,22 @@ async function tour(engine: Engine<Orm>): Promise<void> {
     (await reader.product.search("stock > ? AND title LIKE ?", [0, "Model%"])).map((p) => p.sku),
   );
 
-  await step("delete: the cached reference set follows without a MySQL query", async () => {
+  await step("delete, then flush: BEGIN, the row read FOR UPDATE (caches follow MySQL's row), DELETE, COMMIT", async () => {
     const product = await orm.product.getById(productId);
     orm.product.delete(product!);
     await orm.flush();
-    return (await reader.product.getByCategory(carsId)).length;
   });
+  await step("getByCategory after the delete: the cached set followed, 0 MySQL queries", async () => (await reader.product.getByCategory(carsId)).length);
+
+  let queuedId = 0;
+  await step("flushAsync: validated and cached now, queued in Redis for MySQL (MySQL is asked only to seed the new id counter)", async () => {
+    const brand = await orm.brand.new({ name: "Acme" });
+    await orm.flushAsync();
+    queuedId = brand.id;
+    return { brand: brand.id };
+  });
+  await step("…readers see it at once, from the cache", async () => (await reader.brand.getById(queuedId))?.name);
+  await step("the consumer applies the queued event to MySQL", async () => engine.consumeAsyncFlushEvents({ block: false }));
 }
 
 async function createDatabases(): Promise<void> {

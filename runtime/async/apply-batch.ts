@@ -41,6 +41,12 @@ export async function ensureOffsetRows(mysql: MysqlPool, queue: string, partitio
   if (rows.length > 0) await mysql.exec(`INSERT IGNORE INTO \`${OFFSETS_TABLE}\` (\`queue\`, \`partition\`, \`last_id\`) VALUES ?`, [rows]);
 }
 
+/** The last applied stream id of every partition of `queue` that has one. */
+export async function readOffsets(mysql: MysqlPool, queue: string): Promise<Map<number, string>> {
+  const rows = await mysql.select(`SELECT \`partition\`, \`last_id\` FROM \`${OFFSETS_TABLE}\` WHERE \`queue\` = ?`, [queue]);
+  return new Map(rows.map((row) => [Number(row[0]), String(row[1])]));
+}
+
 /** The last applied stream id of a partition ("0-0" when none). */
 export async function readOffset(mysql: MysqlPool, queue: string, partition: number): Promise<string> {
   const [row] = await mysql.select(READ_OFFSET, [queue, partition]);

@@ -9,7 +9,7 @@ import type { Engine } from "../engine.js";
 import type { EntityRuntime } from "../entity-runtime.js";
 import type { MysqlPool } from "../mysql-pool.js";
 import type { RedisPool } from "../redis-pool.js";
-import { applyBatch, CREATE_OFFSETS_TABLE, ensureOffsetRows, readOffset, StaleOffsetError, UnknownEntityError } from "./apply-batch.js";
+import { applyBatch, CREATE_OFFSETS_TABLE, ensureOffsetRows, readOffset, readOffsets, StaleOffsetError, UnknownEntityError } from "./apply-batch.js";
 import { DEAD_LETTER } from "./dead-letter-script.js";
 import type { ConsumeOptions, ConsumeResult } from "./consume-types.js";
 import { isTransient } from "./errors.js";
@@ -81,6 +81,17 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
         ),
       );
       const owned = partitions.filter((p) => p.lease.held);
+      // Offsets of newly taken partitions: one query per queue rather than one per partition.
+      for (const queue of new Set(owned.filter((p) => p.offset === undefined).map((p) => p.queue))) {
+        const offsets = await retrier.run("MySQL", () => readOffsets(queue.mysql, queue.name));
+        for (const p of owned) {
+          if (p.queue !== queue || p.offset !== undefined) continue;
+          const offset = offsets.get(p.index) ?? "0-0";
+          // Entries up to the offset are applied; a crash may have left them untrimmed.
+          await retrier.run("Redis", () => queue.redis.raw.xtrim(queue.keys.stream(p.index), "MINID", successor(offset)));
+          p.offset = offset;
+        }
+      }
       let applied = 0;
       await inParallel(owned, workers, async (p) => {
         applied += await drain(p);
