@@ -165,8 +165,10 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
         await deadLetter(p, id, text, error, undefined);
         continue;
       }
-      if (held.has(rowKey(event))) await deadLetter(p, id, text, new Error("held: an earlier event of this row is a dead letter"), undefined);
-      else good.push({ id, event, retried: fieldOf(fields, "retried") !== "" });
+      const retried = fieldOf(fields, "retried") !== "";
+      // A retried dead letter goes through even while its row is held (by later events set aside behind it).
+      if (held.has(rowKey(event)) && !retried) await deadLetter(p, id, text, new Error("held: an earlier event of this row is a dead letter"), undefined);
+      else good.push({ id, event, retried });
     }
     const offset = { queue: queue.name, partition: p.index, expected: after, lastId };
     try {
@@ -179,9 +181,10 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
     }
     // A permanent failure: apply one event per transaction to find the failing ones.
     let applied = after;
+    const failedNow = new Set<string>(); // rows whose event failed in this replay: their later events wait, retried or not
     for (const { id, event, retried } of good) {
       const text = entries.find(([entryId]) => entryId === id)![1];
-      if (held.has(rowKey(event))) {
+      if (failedNow.has(rowKey(event)) || (held.has(rowKey(event)) && !retried)) {
         await deadLetter(p, id, fieldOf(text, "e"), new Error("held: an earlier event of this row is a dead letter"), undefined);
         continue;
       }
@@ -193,6 +196,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       } catch (error) {
         if (isTransient(error) || error instanceof StaleOffsetError) throw error;
         held.add(rowKey(event));
+        failedNow.add(rowKey(event));
         await deadLetter(p, id, fieldOf(text, "e"), error, event);
       }
     }

@@ -91,8 +91,23 @@ async function repairQueue(connection: Redis, target: QueueTarget, id: string | 
       return 0;
     }
     const chosenIds = new Set(chosen.map((letter) => letter.id));
-    const stillDead = new Set(all.filter((letter) => !chosenIds.has(letter.id)).map((letter) => letter.row));
-    const released = [...new Set(chosen.map((letter) => letter.row))].filter((row): row is string => row !== undefined && !stillDead.has(row));
+    const remaining = all.filter((letter) => !chosenIds.has(letter.id));
+    if (retry) {
+      // A row's events apply in order: an event can be retried only with every older dead letter of its row.
+      for (const letter of chosen) {
+        const older = remaining.find((other) => other.row !== undefined && other.row === letter.row && compareIds(other.id, letter.id) < 0);
+        if (older !== undefined) {
+          await connection.unwatch();
+          throw new Error(`retry dead letter ${older.id} of ${letter.row} first (or all of them with --all): events of a row apply in order`);
+        }
+      }
+    }
+    const stillDead = new Set(remaining.map((letter) => letter.row));
+    const candidates = [...new Set(chosen.map((letter) => letter.row))].filter((row): row is string => row !== undefined && !stillDead.has(row));
+    // A row with events still waiting in its partition stays held: those events (queued after
+    // its dead letters) are set aside by the consumer, behind them, and retried later in order.
+    const released: string[] = [];
+    for (const row of candidates) if (!(await hasPending(connection, target, chosen.find((l) => l.row === row)!.partition, row))) released.push(row);
     const tx = connection.multi();
     // `retried` (the dead-letter id) marks the entry for the consumer: its row's caches were dropped
     // and may since hold "missing", so they need dropping again once the event is applied.
@@ -107,6 +122,19 @@ async function repairQueue(connection: Redis, target: QueueTarget, id: string | 
     return chosen.length;
   }
   throw new Error(`the dead letters of queue "${target.name}" kept changing; try again`);
+}
+
+/** Whether the partition stream still holds an event of `row` waiting for the consumer. */
+async function hasPending(connection: Redis, target: QueueTarget, partition: number, row: string): Promise<boolean> {
+  const entries = (await connection.xrange(target.keys.stream(partition), "-", "+")) as StreamEntry[];
+  return entries.some((entry) => entry[1].includes("retried") === false && deadLetter(target, entry).row === row);
+}
+
+/** Orders stream ids (`ms-seq`). */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split("-").map(Number) as [number, number];
+  const [bm, bs] = b.split("-").map(Number) as [number, number];
+  return am !== bm ? am - bm : as - bs;
 }
 
 function deadLetter(target: QueueTarget, [id, fields]: StreamEntry): DeadLetter {

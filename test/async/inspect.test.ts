@@ -209,17 +209,32 @@ describe("dead letters", () => {
 
   it("retries one: back at the end of its partition, gone from the dead letters, the row still held while another of its dead letters remains", async () => {
     await h.redis.xadd(q.stream(5), "*", "e", '["d","Order",117]');
-    expect(await engine.retryDeadLetters("orders", letters[1]!.id)).toBe(1);
+    expect(await engine.retryDeadLetters("orders", letters[0]!.id)).toBe(1);
     const entries = await stream(5);
     expect(entries.map(([, fields]) => fields)).toEqual([
       ["e", '["d","Order",117]'],
-      ["e", letters[1]!.event, "retried", letters[1]!.id],
+      ["e", letters[0]!.event, "retried", letters[0]!.id],
     ]);
-    expect((await engine.deadLetters("orders")).map((d) => d.id)).toEqual([letters[0]!.id, letters[2]!.id, letters[3]!.id]);
+    expect((await engine.deadLetters("orders")).map((d) => d.id)).toEqual([letters[1]!.id, letters[2]!.id, letters[3]!.id]);
     expect((await h.redis.smembers(q.held())).sort()).toEqual(["Order:101", "Order:202"]);
     // An id that is not (or no longer) a dead letter: nothing happens.
-    expect(await engine.retryDeadLetters("orders", letters[1]!.id)).toBe(0);
+    expect(await engine.retryDeadLetters("orders", letters[0]!.id)).toBe(0);
     expect(await engine.discardDeadLetters("orders", "1-1")).toBe(0);
+  });
+
+  it("refuses to retry an event before an older dead letter of its row: a row's events apply in order", async () => {
+    await expect(engine.retryDeadLetters("orders", letters[1]!.id)).rejects.toThrow(
+      `retry dead letter ${letters[0]!.id} of Order:101 first (or all of them with --all): events of a row apply in order`,
+    );
+    expect((await engine.deadLetters("orders")).map((d) => d.id)).toEqual(letters.map((l) => l.id));
+    expect(await stream(5)).toEqual([]);
+  });
+
+  it("keeps a row held when events of it still wait in its partition, so they cannot overtake the retried ones", async () => {
+    await h.redis.xadd(q.stream(5), "*", "e", '["u","Order",[3],[101,1,"delivered","10.00","2024-01-01 00:00:00",null]]');
+    expect(await engine.retryDeadLetters("orders", letters[0]!.id)).toBe(1);
+    expect(await engine.retryDeadLetters("orders", letters[1]!.id)).toBe(1);
+    expect((await h.redis.smembers(q.held())).sort()).toEqual(["Order:101", "Order:202"]);
   });
 
   it("retries all, in their order, into their partitions, and releases every row", async () => {
