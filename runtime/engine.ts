@@ -11,6 +11,7 @@ import type { EntityDescriptor } from "./entity-descriptor.js";
 import { EntityRuntime, type AnyDescriptor } from "./entity-runtime.js";
 import { IdAllocator } from "./id-allocator.js";
 import { Invalidation } from "./invalidation.js";
+import { Lock, obtainLock } from "./lock.js";
 import { idCounterKey, idHighWaterKey } from "./keys.js";
 import { MysqlPool } from "./mysql-pool.js";
 import { QueryLog, type QueryListener } from "./query-log.js";
@@ -110,6 +111,23 @@ export class Engine<C = unknown> {
    */
   consumeAsyncFlushEvents(options: ConsumeOptions = {}): Promise<ConsumeResult> {
     return consumeAsyncFlushEvents(this as Engine<unknown>, options);
+  }
+
+  /**
+   * A lock named `name` in a Redis pool (default `default`), held for `ttlMs` unless refreshed;
+   * waits up to `waitMs` (≤ ttlMs) while someone else holds it. Resolves to undefined when it
+   * stayed taken. Only the holder can refresh or release it.
+   *
+   * @example
+   * ```ts
+   * const lock = await engine.lock("nightly-report", 30_000, { waitMs: 1_000 });
+   * if (lock) {
+   *   try { await buildReport(); } finally { await lock.release(); }
+   * }
+   * ```
+   */
+  lock(name: string, ttlMs: number, options: { readonly waitMs?: number; readonly pool?: string } = {}): Promise<Lock | undefined> {
+    return obtainLock(this.redis(options.pool), name, ttlMs, options.waitMs ?? 0);
   }
 
   /** A MySQL pool by name; `.raw` is the mysql2 pool. */

@@ -1,6 +1,7 @@
 /** The beeorm runtime: what generated code imports from `beeorm/runtime`. */
 export { Engine, type EngineOptions } from "./engine.js";
 export { OrmContext } from "./context.js";
+export { Lock } from "./lock.js";
 export type { ConsumeOptions, ConsumeResult } from "./async/consume-types.js";
 export { Repository } from "./repository.js";
 export { MysqlPool, type MysqlSession } from "./mysql-pool.js";
