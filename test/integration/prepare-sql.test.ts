@@ -6,17 +6,16 @@
  * create → validate → toRow → INSERT → SELECT (text and binary protocol) → fromRow, plus the Redis
  * form (encodeRow / decodeRow), UPDATE, DELETE and the index lookups.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { type EntityDescriptor, expandIn, expandInsert, toFloat32, updateSql, ValidationError } from "beeorm/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileSchema, renderDiagnostics } from "../../generator/compile.js";
-import { POOL_MARKER } from "../../generator/emit/ddl-emitter.js";
-import type { EntityModel, FieldModel, SchemaModel } from "../../generator/model.js";
+import type { EntityModel, FieldModel } from "../../generator/model.js";
 import { schema } from "../../generated/index.js";
 import { decodeRow, encodeRow, encodeRowValues } from "../../runtime/row-cache.js";
+import { compileExampleSchema, splitPools } from "./example-schema.js";
 import { createTestDatabase, type TestDatabase } from "./mysql.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -25,30 +24,7 @@ type Draft = { id: number } & Record<string, unknown>;
 type Descriptor = EntityDescriptor<Draft, Record<string, unknown>>;
 const descriptors = schema.entities as unknown as readonly Descriptor[];
 
-function compileExampleSchema(): SchemaModel {
-  const dir = join(ROOT, "schema");
-  const sources = readdirSync(dir)
-    .filter((name) => name.endsWith(".bee"))
-    .sort()
-    .map((name) => ({ path: join("schema", name), name, text: readFileSync(join(dir, name), "utf8") }));
-  const { model, diagnostics } = compileSchema(sources);
-  if (model === undefined) throw new Error(`schema/ does not compile:\n${renderDiagnostics(diagnostics, sources)}`);
-  return model;
-}
 
-function splitPools(sql: string): Map<string, string> {
-  const sections = new Map<string, string>();
-  let current: string | undefined;
-  for (const line of sql.split("\n")) {
-    if (line.startsWith(POOL_MARKER)) {
-      current = line.slice(POOL_MARKER.length).trim();
-      sections.set(current, "");
-    } else if (current !== undefined) {
-      sections.set(current, `${sections.get(current)!}${line}\n`);
-    }
-  }
-  return sections;
-}
 
 /** The keys of `EntitySql`, every one plain SQL text. */
 const SQL_KEYS = ["insert", "selectById", "selectByIds", "selectAll", "selectAllIds", "selectFrom", "selectIdsFrom", "countFrom", "update", "deleteByIds"];

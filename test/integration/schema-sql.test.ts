@@ -3,7 +3,7 @@
  * back through information_schema: every column's type, nullability and default and every index
  * must be what the compiled model of schema/ says, and what the SPEC's type table says.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RowDataPacket } from "mysql2/promise";
@@ -11,42 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileSchema, renderDiagnostics } from "../../generator/compile.js";
 import { emitDdl, POOL_MARKER } from "../../generator/emit/ddl-emitter.js";
 import type { EntityModel, FieldModel, SchemaModel } from "../../generator/model.js";
+import { compileExampleSchema, splitPools } from "./example-schema.js";
 import { createTestDatabase, type TestDatabase } from "./mysql.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The example schema compiled from source. */
-function compileExampleSchema(): SchemaModel {
-  const dir = join(ROOT, "schema");
-  const sources = readdirSync(dir)
-    .filter((name) => name.endsWith(".bee"))
-    .sort()
-    .map((name) => ({ path: join("schema", name), name, text: readFileSync(join(dir, name), "utf8") }));
-  const { model, diagnostics } = compileSchema(sources);
-  if (model === undefined) throw new Error(`schema/ does not compile:\n${renderDiagnostics(diagnostics, sources)}`);
-  return model;
-}
 
-/** schema.sql cut at its `-- pool: NAME` lines: pool name → the statements of that pool. */
-function splitPools(sql: string): Map<string, string> {
-  const sections = new Map<string, string>();
-  let current: string | undefined;
-  let lines: string[] = [];
-  const flush = (): void => {
-    if (current !== undefined) sections.set(current, lines.join("\n"));
-  };
-  for (const line of sql.split("\n")) {
-    if (line.startsWith(POOL_MARKER)) {
-      flush();
-      current = line.slice(POOL_MARKER.length).trim();
-      lines = [];
-    } else if (current !== undefined) {
-      lines.push(line);
-    }
-  }
-  flush();
-  return sections;
-}
 
 const INT_NAMES = { 8: "tinyint", 16: "smallint", 24: "mediumint", 32: "int", 64: "bigint" } as const;
 
