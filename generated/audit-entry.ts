@@ -85,7 +85,11 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       where: "`action` = ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new AuditEntry: the input over the schema's defaults. */
+  /**
+   * A draft of a new AuditEntry: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `auditEntryEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -97,7 +101,11 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       checksum: input.checksum ?? null,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `auditEntryEntity.validate(draft)`
+   */
   validate(d) {
     d.actor = checkVarchar("AuditEntry", "actor", d.actor, 255);
     d.action = checkVarchar("AuditEntry", "action", d.action, 50);
@@ -110,7 +118,11 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
     d.checksum =
       d.checksum == null ? null : checkBytes("AuditEntry", "checksum", d.checksum, 65_535);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `auditEntryEntity.toRow(entity)`
+   */
   toRow(e) {
     return [
       e.id,
@@ -122,7 +134,11 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       e.checksum,
     ];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `auditEntryEntity.fromRow(row)`
+   */
   fromRow(r): AuditEntryDraft {
     return {
       id: Number(r[0]),
@@ -134,7 +150,11 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
       checksum: rowBytes(r[6]) as Uint8Array | null,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `auditEntryEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.actor !== b.actor) changed.push(1);

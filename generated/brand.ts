@@ -83,7 +83,11 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
       where: "`name` = ? ORDER BY `ID` LIMIT 1",
     },
   ],
-  /** A draft of a new Brand: the input over the schema's defaults. */
+  /**
+   * A draft of a new Brand: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `brandEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -94,7 +98,11 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
       logo: input.logo ?? null,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `brandEntity.validate(draft)`
+   */
   validate(d) {
     d.name = checkVarchar("Brand", "name", d.name, 255);
     d.country = checkVarchar("Brand", "country", d.country, 2);
@@ -102,11 +110,19 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
     d.website = d.website == null ? null : checkVarchar("Brand", "website", d.website, 300);
     d.logo = d.logo == null ? null : checkBytes("Brand", "logo", d.logo, 16_777_215);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `brandEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.name, e.country, e.founded, e.website, e.logo];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `brandEntity.fromRow(row)`
+   */
   fromRow(r): BrandDraft {
     return {
       id: Number(r[0]),
@@ -117,7 +133,11 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
       logo: rowBytes(r[5]) as Uint8Array | null,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `brandEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.name !== b.name) changed.push(1);

@@ -108,7 +108,11 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       where: "`customer` <=> ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Cart: the input over the schema's defaults. */
+  /**
+   * A draft of a new Cart: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `cartEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -121,7 +125,11 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       flags: input.flags ?? [],
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `cartEntity.validate(draft)`
+   */
   validate(d) {
     d.customer = d.customer == null ? null : checkReference("Cart", "customer", d.customer);
     d.token = checkVarchar("Cart", "token", d.token, 64);
@@ -131,7 +139,11 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
     d.payload = d.payload == null ? null : checkBytes("Cart", "payload", d.payload, 4_294_967_295);
     d.flags = checkSet("Cart", "flags", d.flags, tagValues);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `cartEntity.toRow(entity)`
+   */
   toRow(e) {
     return [
       e.id,
@@ -144,7 +156,11 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       bindSet(e.flags),
     ];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `cartEntity.fromRow(row)`
+   */
   fromRow(r): CartDraft {
     return {
       id: Number(r[0]),
@@ -157,7 +173,11 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
       flags: rowSet(r[7]) as Tag[],
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `cartEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.customer !== b.customer) changed.push(1);

@@ -95,7 +95,11 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
       where: "`parent` <=> ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Category: the input over the schema's defaults. */
+  /**
+   * A draft of a new Category: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `categoryEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -106,7 +110,11 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
       position: input.position ?? 0,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `categoryEntity.validate(draft)`
+   */
   validate(d) {
     d.name = checkVarchar("Category", "name", d.name, 100);
     d.code = checkVarchar("Category", "code", d.code, 20);
@@ -114,11 +122,19 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
     d.status = checkEnum("Category", "status", d.status, statusValues);
     d.position = checkInt("Category", "position", d.position, 0, 65535);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `categoryEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.name, e.code, e.parent, e.status, e.position];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `categoryEntity.fromRow(row)`
+   */
   fromRow(r): CategoryDraft {
     return {
       id: Number(r[0]),
@@ -129,7 +145,11 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
       position: r[5] as number,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `categoryEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.name !== b.name) changed.push(1);

@@ -111,7 +111,11 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       where: "`country` = ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Customer: the input over the schema's defaults. */
+  /**
+   * A draft of a new Customer: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `customerEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -125,7 +129,11 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       country: input.country,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `customerEntity.validate(draft)`
+   */
   validate(d) {
     d.email = checkVarchar("Customer", "email", d.email, 190);
     d.name = checkVarchar("Customer", "name", d.name, 100);
@@ -136,7 +144,11 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
     d.lastSeen = d.lastSeen == null ? null : checkDateTime("Customer", "lastSeen", d.lastSeen);
     d.country = checkVarchar("Customer", "country", d.country, 2);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `customerEntity.toRow(entity)`
+   */
   toRow(e) {
     return [
       e.id,
@@ -150,7 +162,11 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       e.country,
     ];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `customerEntity.fromRow(row)`
+   */
   fromRow(r): CustomerDraft {
     return {
       id: Number(r[0]),
@@ -164,7 +180,11 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
       country: r[8] as string,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `customerEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.email !== b.email) changed.push(1);

@@ -84,7 +84,11 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
       where: "`product` = ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new OrderLine: the input over the schema's defaults. */
+  /**
+   * A draft of a new OrderLine: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `orderLineEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -95,7 +99,11 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
       discount: input.discount ?? null,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `orderLineEntity.validate(draft)`
+   */
   validate(d) {
     d.order = checkReference("OrderLine", "order", d.order);
     d.product = checkReference("OrderLine", "product", d.product);
@@ -104,11 +112,19 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
     d.discount =
       d.discount == null ? null : checkFloat("OrderLine", "discount", d.discount, 32, 2, true);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `orderLineEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.order, e.product, e.quantity, e.unitPrice, e.discount];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `orderLineEntity.fromRow(row)`
+   */
   fromRow(r): OrderLineDraft {
     return {
       id: Number(r[0]),
@@ -119,7 +135,11 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
       discount: rowFloat32(r[5]) as number | null,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `orderLineEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.order !== b.order) changed.push(1);

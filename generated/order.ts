@@ -87,7 +87,11 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
       where: "`customer` = ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Order: the input over the schema's defaults. */
+  /**
+   * A draft of a new Order: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `orderEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -98,7 +102,11 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
       note: input.note ?? null,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `orderEntity.validate(draft)`
+   */
   validate(d) {
     d.customer = checkReference("Order", "customer", d.customer);
     d.state = checkEnum("Order", "state", d.state, orderStateValues);
@@ -106,11 +114,19 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
     d.placedAt = checkDateTime("Order", "placedAt", d.placedAt);
     d.note = d.note == null ? null : checkText("Order", "note", d.note);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `orderEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.customer, e.state, e.total, bindDateTime(e.placedAt), e.note];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `orderEntity.fromRow(row)`
+   */
   fromRow(r): OrderDraft {
     return {
       id: Number(r[0]),
@@ -121,7 +137,11 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
       note: r[5] as string | null,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `orderEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.customer !== b.customer) changed.push(1);

@@ -157,7 +157,11 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       where: "`brand` <=> ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Product: the input over the schema's defaults. */
+  /**
+   * A draft of a new Product: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `productEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -176,7 +180,11 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       sku: input.sku,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `productEntity.validate(draft)`
+   */
   validate(d) {
     d.title = checkVarchar("Product", "title", d.title, 200);
     d.price = checkDecimal("Product", "price", d.price, 10, 2, true);
@@ -193,7 +201,11 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       d.description == null ? null : checkText("Product", "description", d.description);
     d.sku = checkVarchar("Product", "sku", d.sku, 32);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `productEntity.toRow(entity)`
+   */
   toRow(e) {
     return [
       e.id,
@@ -212,7 +224,11 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       e.sku,
     ];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `productEntity.fromRow(row)`
+   */
   fromRow(r): ProductDraft {
     return {
       id: Number(r[0]),
@@ -231,7 +247,11 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
       sku: r[13] as string,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `productEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.title !== b.title) changed.push(1);

@@ -87,7 +87,11 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
       where: "`customer` = ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Review: the input over the schema's defaults. */
+  /**
+   * A draft of a new Review: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `reviewEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -99,7 +103,11 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
       createdAt: input.createdAt,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `reviewEntity.validate(draft)`
+   */
   validate(d) {
     d.product = checkReference("Review", "product", d.product);
     d.customer = checkReference("Review", "customer", d.customer);
@@ -108,11 +116,19 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
     d.helpful = checkInt("Review", "helpful", d.helpful, -2147483648, 2147483647);
     d.createdAt = checkDateTime("Review", "createdAt", d.createdAt);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `reviewEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.product, e.customer, e.stars, e.body, e.helpful, bindDateTime(e.createdAt)];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `reviewEntity.fromRow(row)`
+   */
   fromRow(r): ReviewDraft {
     return {
       id: Number(r[0]),
@@ -124,7 +140,11 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
       createdAt: rowDateTime(r[6]) as Date,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `reviewEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.product !== b.product) changed.push(1);

@@ -99,7 +99,11 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       where: "`product` = ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new StockMove: the input over the schema's defaults. */
+  /**
+   * A draft of a new StockMove: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `stockMoveEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -112,7 +116,11 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       movedAt: input.movedAt,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `stockMoveEntity.validate(draft)`
+   */
   validate(d) {
     d.product = checkReference("StockMove", "product", d.product);
     d.delta = checkInt("StockMove", "delta", d.delta, -8388608, 8388607);
@@ -132,7 +140,11 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
     d.sequence = checkBigInt("StockMove", "sequence", d.sequence, 0n, 18446744073709551615n);
     d.movedAt = checkDateTime("StockMove", "movedAt", d.movedAt);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `stockMoveEntity.toRow(entity)`
+   */
   toRow(e) {
     return [
       e.id,
@@ -145,7 +157,11 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       bindDateTime(e.movedAt),
     ];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `stockMoveEntity.fromRow(row)`
+   */
   fromRow(r): StockMoveDraft {
     return {
       id: Number(r[0]),
@@ -158,7 +174,11 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
       movedAt: rowDateTime(r[7]) as Date,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `stockMoveEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.product !== b.product) changed.push(1);

@@ -149,12 +149,14 @@ function descriptorMethods(entity: EntityModel): string[] {
   const draft = `${entity.name}Draft`;
   const validations = fields.map((f) => validateStatement(entity.name, f)).filter((s): s is string => s !== undefined);
   const changes = fields.map((f, i) => (i === 0 ? "" : `if (${changedCondition(f)}) changed.push(${i});`)).filter((s) => s);
+  const d = descriptorName(entity.name);
+  const doc = (text: string, example: string): string => `/**\n * ${text}\n *\n * @example \`${example}\`\n */\n`;
   return [
-    `/** A draft of a new ${entity.name}: the input over the schema's defaults. */\ncreate(id, input) {\n return { id, ${fields.slice(1).map((f) => `${f.name}: ${createExpression(f)}`).join(", ")} };\n}`,
-    `/** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */\nvalidate(d) {\n${validations.join("\n")}\n}`,
-    `/** The row in column order, as bound to SQL and cached in Redis. */\ntoRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
-    `/** An entity from a mysql2 row or a cached row. */\nfromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
-    `/** Positions of the columns that differ between two versions. */\nchanges(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
+    `${doc(`A draft of a new ${entity.name}: the input over the schema's defaults (what \`new()\` returns).`, `${d}.create(id, input)`)}create(id, input) {\n return { id, ${fields.slice(1).map((f) => `${f.name}: ${createExpression(f)}`).join(", ")} };\n}`,
+    `${doc("Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.", `${d}.validate(draft)`)}validate(d) {\n${validations.join("\n")}\n}`,
+    `${doc("The row in column order, as bound to SQL and cached in Redis.", `${d}.toRow(entity)`)}toRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
+    `${doc("An entity from a mysql2 row or a cached row.", `${d}.fromRow(row)`)}fromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
+    `${doc("Positions of the columns that differ between two versions (an update writes only those).", `${d}.changes(before, after)`)}changes(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
   ];
 }
 

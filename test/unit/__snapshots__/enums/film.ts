@@ -155,7 +155,11 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
   ],
   sql: filmSql,
   indexes: [],
-  /** A draft of a new Film: the input over the schema's defaults. */
+  /**
+   * A draft of a new Film: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `filmEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -176,7 +180,11 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
       moment: input.moment ?? new Date("2020-02-29T13:14:15Z"),
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `filmEntity.validate(draft)`
+   */
   validate(d) {
     d.color = checkEnum("Film", "color", d.color, colorValues);
     d.rating = checkEnum("Film", "rating", d.rating, ratingValues);
@@ -194,7 +202,11 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
     d.day = checkDate("Film", "day", d.day);
     d.moment = checkDateTime("Film", "moment", d.moment);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `filmEntity.toRow(entity)`
+   */
   toRow(e) {
     return [
       e.id,
@@ -215,7 +227,11 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
       bindDateTime(e.moment),
     ];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `filmEntity.fromRow(row)`
+   */
   fromRow(r): FilmDraft {
     return {
       id: Number(r[0]),
@@ -236,7 +252,11 @@ export const filmEntity: EntityDescriptor<FilmDraft, FilmInput> = {
       moment: rowDateTime(r[15]) as Date,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `filmEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.color !== b.color) changed.push(1);

@@ -79,24 +79,44 @@ export const authorEntity: EntityDescriptor<AuthorDraft, AuthorInput> = {
       where: "`email` <=> ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Author: the input over the schema's defaults. */
+  /**
+   * A draft of a new Author: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `authorEntity.create(id, input)`
+   */
   create(id, input) {
     return { id, name: input.name, email: input.email ?? null };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `authorEntity.validate(draft)`
+   */
   validate(d) {
     d.name = checkVarchar("Author", "name", d.name, 100);
     d.email = d.email == null ? null : checkVarchar("Author", "email", d.email, 190);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `authorEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.name, e.email];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `authorEntity.fromRow(row)`
+   */
   fromRow(r): AuthorDraft {
     return { id: Number(r[0]), name: r[1] as string, email: r[2] as string | null };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `authorEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.name !== b.name) changed.push(1);

@@ -105,7 +105,11 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
       where: "`coAuthor` <=> ? ORDER BY `ID`",
     },
   ],
-  /** A draft of a new Book: the input over the schema's defaults. */
+  /**
+   * A draft of a new Book: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `bookEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -116,7 +120,11 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
       published: input.published ?? null,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `bookEntity.validate(draft)`
+   */
   validate(d) {
     d.author = checkReference("Book", "author", d.author);
     d.coAuthor = d.coAuthor == null ? null : checkReference("Book", "coAuthor", d.coAuthor);
@@ -124,11 +132,19 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
     d.isbn = checkVarchar("Book", "isbn", d.isbn, 13);
     d.published = d.published == null ? null : checkDate("Book", "published", d.published);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `bookEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.author, e.coAuthor, e.title, e.isbn, bindDate(e.published)];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `bookEntity.fromRow(row)`
+   */
   fromRow(r): BookDraft {
     return {
       id: Number(r[0]),
@@ -139,7 +155,11 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
       published: rowDate(r[5]) as Date | null,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `bookEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.author !== b.author) changed.push(1);

@@ -69,24 +69,44 @@ export const loanEntity: EntityDescriptor<LoanDraft, LoanInput> = {
     },
     { name: "book", unique: false, cached: false, columns: [1], where: "`book` = ? ORDER BY `ID`" },
   ],
-  /** A draft of a new Loan: the input over the schema's defaults. */
+  /**
+   * A draft of a new Loan: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `loanEntity.create(id, input)`
+   */
   create(id, input) {
     return { id, book: input.book, since: input.since };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `loanEntity.validate(draft)`
+   */
   validate(d) {
     d.book = checkReference("Loan", "book", d.book);
     d.since = checkDateTime("Loan", "since", d.since);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `loanEntity.toRow(entity)`
+   */
   toRow(e) {
     return [e.id, e.book, bindDateTime(e.since)];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `loanEntity.fromRow(row)`
+   */
   fromRow(r): LoanDraft {
     return { id: Number(r[0]), book: Number(r[1]), since: rowDateTime(r[2]) as Date };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `loanEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.book !== b.book) changed.push(1);

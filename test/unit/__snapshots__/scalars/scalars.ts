@@ -164,7 +164,11 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
   ],
   sql: scalarsSql,
   indexes: [],
-  /** A draft of a new Scalars: the input over the schema's defaults. */
+  /**
+   * A draft of a new Scalars: the input over the schema's defaults (what `new()` returns).
+   *
+   * @example `scalarsEntity.create(id, input)`
+   */
   create(id, input) {
     return {
       id,
@@ -194,7 +198,11 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       longData: input.longData,
     };
   },
-  /** Checks every field and normalises it in place (rounding, truncation); throws ValidationError. */
+  /**
+   * Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.
+   *
+   * @example `scalarsEntity.validate(draft)`
+   */
   validate(d) {
     d.flag = checkBool("Scalars", "flag", d.flag);
     d.flagOpt = d.flagOpt == null ? null : checkBool("Scalars", "flagOpt", d.flagOpt);
@@ -222,7 +230,11 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       d.mediumData == null ? null : checkBytes("Scalars", "mediumData", d.mediumData, 16_777_215);
     d.longData = checkBytes("Scalars", "longData", d.longData, 4_294_967_295);
   },
-  /** The row in column order, as bound to SQL and cached in Redis. */
+  /**
+   * The row in column order, as bound to SQL and cached in Redis.
+   *
+   * @example `scalarsEntity.toRow(entity)`
+   */
   toRow(e) {
     return [
       e.id,
@@ -252,7 +264,11 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       e.longData,
     ];
   },
-  /** An entity from a mysql2 row or a cached row. */
+  /**
+   * An entity from a mysql2 row or a cached row.
+   *
+   * @example `scalarsEntity.fromRow(row)`
+   */
   fromRow(r): ScalarsDraft {
     return {
       id: Number(r[0]),
@@ -282,7 +298,11 @@ export const scalarsEntity: EntityDescriptor<ScalarsDraft, ScalarsInput> = {
       longData: rowBytes(r[24]) as Uint8Array,
     };
   },
-  /** Positions of the columns that differ between two versions. */
+  /**
+   * Positions of the columns that differ between two versions (an update writes only those).
+   *
+   * @example `scalarsEntity.changes(before, after)`
+   */
   changes(a, b) {
     const changed: number[] = [];
     if (a.flag !== b.flag) changed.push(1);
