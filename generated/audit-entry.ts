@@ -75,6 +75,18 @@ export const auditEntryEntity: EntityDescriptor<AuditEntryDraft, AuditEntryInput
   schemaHash: "a6479ec5e92e",
   hasBytes: true,
   columns: ["ID", "actor", "action", "target", "at", "details", "checksum"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["varchar(255)", false],
+      ["varchar(50)", false],
+      ["bigint unsigned", true],
+      ["datetime", false],
+      ["mediumtext", true],
+      ["blob", true],
+    ],
+    keys: [["action", false, ["action"]]],
+  },
   sql: auditEntrySql,
   indexes: [
     {

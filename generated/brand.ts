@@ -73,6 +73,17 @@ export const brandEntity: EntityDescriptor<BrandDraft, BrandInput> = {
   schemaHash: "b4af491e7891",
   hasBytes: true,
   columns: ["ID", "name", "country", "founded", "website", "logo"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["varchar(255)", false],
+      ["varchar(2)", false, "'PL'"],
+      ["smallint", true],
+      ["varchar(300)", true],
+      ["mediumblob", true],
+    ],
+    keys: [["name", true, ["name"]]],
+  },
   sql: brandSql,
   indexes: [
     {

@@ -91,6 +91,22 @@ export const cartEntity: EntityDescriptor<CartDraft, CartInput> = {
   schemaHash: "376ef9f7db47",
   hasBytes: true,
   columns: ["ID", "customer", "token", "items", "amount", "updatedAt", "payload", "flags"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["bigint unsigned", true],
+      ["varchar(64)", false],
+      ["tinyint unsigned", false, "0"],
+      ["float", false, "0"],
+      ["datetime", false],
+      ["longblob", true],
+      ["set('new','sale','eco')", false],
+    ],
+    keys: [
+      ["token", true, ["token"]],
+      ["customer", false, ["customer"]],
+    ],
+  },
   sql: cartSql,
   indexes: [
     {

@@ -78,6 +78,20 @@ export const categoryEntity: EntityDescriptor<CategoryDraft, CategoryInput> = {
   schemaHash: "d4a43521e9ea",
   hasBytes: false,
   columns: ["ID", "name", "code", "parent", "status", "position"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["varchar(100)", false],
+      ["varchar(20)", false],
+      ["bigint unsigned", true],
+      ["enum('active','archived','banned')", false, "'active'"],
+      ["smallint unsigned", false, "0"],
+    ],
+    keys: [
+      ["code", true, ["code"]],
+      ["parent", false, ["parent"]],
+    ],
+  },
   sql: categorySql,
   indexes: [
     {

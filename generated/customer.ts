@@ -87,6 +87,24 @@ export const customerEntity: EntityDescriptor<CustomerDraft, CustomerInput> = {
   schemaHash: "3413a10b4d89",
   hasBytes: false,
   columns: ["ID", "email", "name", "birthday", "vip", "points", "balance", "lastSeen", "country"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["varchar(190)", false],
+      ["varchar(100)", false],
+      ["date", true],
+      ["tinyint(1)", false, "0"],
+      ["int unsigned", false, "0"],
+      ["decimal(12,2)", false, "0.00"],
+      ["datetime", true],
+      ["varchar(2)", false],
+    ],
+    keys: [
+      ["email", true, ["email"]],
+      ["lastSeen", false, ["lastSeen"]],
+      ["country", false, ["country"]],
+    ],
+  },
   sql: customerSql,
   indexes: [
     {

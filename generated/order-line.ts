@@ -67,6 +67,20 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
   schemaHash: "852f0376ff31",
   hasBytes: false,
   columns: ["ID", "order", "product", "quantity", "unitPrice", "discount"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["smallint unsigned", false, "1"],
+      ["decimal(10,2) unsigned", false],
+      ["float unsigned", true],
+    ],
+    keys: [
+      ["order", false, ["order"]],
+      ["product", false, ["product"]],
+    ],
+  },
   sql: orderLineSql,
   indexes: [
     {

@@ -70,6 +70,20 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
   schemaHash: "da8edb906595",
   hasBytes: false,
   columns: ["ID", "customer", "state", "total", "placedAt", "note"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["enum('new','paid','shipped','delivered','cancelled')", false, "'paid'"],
+      ["decimal(12,2) unsigned", false],
+      ["datetime", false],
+      ["mediumtext", true],
+    ],
+    keys: [
+      ["StateByTime", false, ["state", "placedAt"]],
+      ["customer", false, ["customer"]],
+    ],
+  },
   sql: orderSql,
   indexes: [
     {

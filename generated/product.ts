@@ -119,6 +119,30 @@ export const productEntity: EntityDescriptor<ProductDraft, ProductInput> = {
     "description",
     "SKU",
   ],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["varchar(200)", false],
+      ["decimal(10,2) unsigned", false],
+      ["int unsigned", false],
+      ["double", true],
+      ["bigint unsigned", false],
+      ["bigint unsigned", true],
+      ["set('new','sale','eco')", true],
+      ["enum('G','PG','PG-13','NC-17')", false, "'PG'"],
+      ["datetime", false],
+      ["date", true],
+      ["blob", true],
+      ["mediumtext", true],
+      ["varchar(32)", false],
+    ],
+    keys: [
+      ["sku", true, ["SKU"]],
+      ["TitleInCategory", true, ["title", "category"]],
+      ["CategoryNewest", false, ["category", "createdAt"]],
+      ["brand", false, ["brand"]],
+    ],
+  },
   sql: productSql,
   indexes: [
     {

@@ -70,6 +70,21 @@ export const reviewEntity: EntityDescriptor<ReviewDraft, ReviewInput> = {
   schemaHash: "853044c48fba",
   hasBytes: false,
   columns: ["ID", "product", "customer", "stars", "body", "helpful", "createdAt"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["tinyint unsigned", false],
+      ["mediumtext", false],
+      ["int", false, "0"],
+      ["datetime", false],
+    ],
+    keys: [
+      ["product", false, ["product"]],
+      ["customer", false, ["customer"]],
+    ],
+  },
   sql: reviewSql,
   indexes: [
     {

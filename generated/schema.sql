@@ -28,6 +28,13 @@ CREATE TABLE `StockMove` (
   KEY `product` (`product`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `_beeorm_async_offsets` (
+  `queue` varchar(100) NOT NULL,
+  `partition` smallint unsigned NOT NULL,
+  `last_id` varchar(40) NOT NULL,
+  PRIMARY KEY (`queue`, `partition`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `_log_AuditEntry` (
   `ID` bigint unsigned NOT NULL AUTO_INCREMENT,
   `EntityID` bigint unsigned NOT NULL,
@@ -139,6 +146,13 @@ CREATE TABLE `Review` (
   PRIMARY KEY (`ID`),
   KEY `product` (`product`),
   KEY `customer` (`customer`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `_beeorm_async_offsets` (
+  `queue` varchar(100) NOT NULL,
+  `partition` smallint unsigned NOT NULL,
+  `last_id` varchar(40) NOT NULL,
+  PRIMARY KEY (`queue`, `partition`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `_log_Product` (

@@ -82,6 +82,22 @@ export const stockMoveEntity: EntityDescriptor<StockMoveDraft, StockMoveInput> =
   schemaHash: "0b75f0a99d0f",
   hasBytes: false,
   columns: ["ID", "product", "delta", "smallDelta", "lineNo", "external", "sequence", "movedAt"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["mediumint", false],
+      ["tinyint", true],
+      ["mediumint unsigned", false, "1"],
+      ["bigint", true],
+      ["bigint unsigned", false],
+      ["datetime", false],
+    ],
+    keys: [
+      ["sequence", true, ["sequence"]],
+      ["product", false, ["product"]],
+    ],
+  },
   sql: stockMoveSql,
   indexes: [
     {

@@ -16,7 +16,9 @@ import { idCounterKey, idHighWaterKey } from "./keys.js";
 import { MysqlPool } from "./mysql-pool.js";
 import { QueryLog, type QueryListener } from "./query-log.js";
 import { RedisPool } from "./redis-pool.js";
-import type { PoolUrl, SchemaDescriptor } from "./schema-descriptor.js";
+import { resolvePoolUrl as resolveUrl, type SchemaDescriptor } from "./schema-descriptor.js";
+import { applyAlters, getAlters, type Alter, type ApplyAltersOptions } from "./schema-sync/alters.js";
+import { expectedTables } from "./schema-sync/expected.js";
 
 /** Pool URLs that replace the schema's (and the environment's). */
 export interface EngineOptions {
@@ -232,19 +234,39 @@ export class Engine<C = unknown> {
 
   // ── end of async-flush inspection and repair ──
 
+  /**
+   * Schema sync: compares every MySQL pool's database (information_schema) with the schema and
+   * returns the statements that make them match: CREATE TABLE for missing tables, ALTER TABLE for
+   * the rest (safe changes and unsafe ones in separate statements), and reports of foreign keys and
+   * of tables no entity owns. Right after `applyAlters`, it returns nothing.
+   *
+   * @example
+   * ```ts
+   * for (const alter of await engine.getAlters()) console.log(alter.safe ? "safe" : "UNSAFE", alter.sql);
+   * ```
+   */
+  getAlters(): Promise<Alter[]> {
+    return getAlters((name) => this.mysql(name), expectedTables(this.entityRuntimes().map((r) => r.descriptor)));
+  }
+
+  /**
+   * Runs the statements of `getAlters()` that `options` allow: safe ones always, unsafe ones with
+   * `unsafe: true`, drops of foreign keys and foreign tables with `dropForeign: true`. Resolves to
+   * the ones it ran.
+   *
+   * @example
+   * ```ts
+   * await engine.applyAlters(await engine.getAlters(), { onStatement: (a) => console.log(a.sql) });
+   * ```
+   */
+  applyAlters(alters: readonly Alter[], options: ApplyAltersOptions = {}): Promise<Alter[]> {
+    return applyAlters((name) => this.mysql(name), alters, options);
+  }
+
   /** Closes every pool; afterwards the process can exit by itself. */
   async close(): Promise<void> {
     await this.invalidation.stop();
     await Promise.all([...this.mysqlPools.values()].map((p) => p.close()));
     await Promise.all([...this.redisPools.values()].map((p) => p.close()));
   }
-}
-
-function resolveUrl(kind: "mysql" | "redis", name: string, url: PoolUrl): string {
-  const fromEnv = url.env === undefined ? undefined : process.env[url.env];
-  const resolved = fromEnv !== undefined && fromEnv !== "" ? fromEnv : url.url;
-  if (resolved === undefined) {
-    throw new Error(`${kind} pool "${name}" has no URL: set ${url.env ?? "its url"} or pass createEngine({ ${kind}: { ${name}: url } })`);
-  }
-  return resolved;
 }

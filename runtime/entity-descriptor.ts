@@ -2,6 +2,7 @@
  * What the runtime knows about an entity. beeorm-gen emits one descriptor per entity; the runtime
  * never reads the schema itself. Every function here is generated as straight-line code.
  */
+import type { TableDdl } from "./schema-sync/table-spec.js";
 
 /** The prepared SQL of one entity, every value a bound `?`. */
 export interface EntitySql {
@@ -54,6 +55,8 @@ export interface EntityDescriptor<D extends { id: number }, I = Partial<D>> {
   readonly hasBytes: boolean;
   /** Column names, `ID` first. */
   readonly columns: readonly string[];
+  /** The table as schema sync expects it: each column's type, nullability and default, and the keys. */
+  readonly ddl: TableDdl;
   readonly sql: EntitySql;
   readonly indexes: readonly IndexDescriptor[];
   /** A new draft with `id` and the input applied over the defaults. */

@@ -19,3 +19,7 @@ export { runConsumerCli, type ConsumerCliIo } from "./async/consumer-cli.js";
 export type { DeadLetter } from "./async/dead-letters.js";
 export type { PartitionStatus, PendingEvent, QueueStatus } from "./async/inspect.js";
 export { UnknownQueueError } from "./async/queue-select.js";
+export type { Alter, ApplyAltersOptions } from "./schema-sync/alters.js";
+export { getAlters, applyAlters } from "./schema-sync/alters.js";
+export { expectedTables, type TableOwner } from "./schema-sync/expected.js";
+export { createTableSql, entityTable, logTable, OFFSETS_TABLE_SPEC, type ColumnDdl, type KeyDdl, type TableDdl, type TableSpec } from "./schema-sync/table-spec.js";

@@ -14,3 +14,13 @@ export interface SchemaDescriptor {
   readonly redisPools: Readonly<Record<string, PoolUrl & { readonly namespace: string }>>;
   readonly entities: readonly EntityDescriptor<{ id: number }, never>[];
 }
+
+/** The URL of a pool: its environment variable when set and not empty, else the schema's URL. */
+export function resolvePoolUrl(kind: "mysql" | "redis", name: string, url: PoolUrl): string {
+  const fromEnv = url.env === undefined ? undefined : process.env[url.env];
+  const resolved = fromEnv !== undefined && fromEnv !== "" ? fromEnv : url.url;
+  if (resolved === undefined) {
+    throw new Error(`${kind} pool "${name}" has no URL: set ${url.env ?? "its url"} or pass createEngine({ ${kind}: { ${name}: url } })`);
+  }
+  return resolved;
+}

@@ -16,6 +16,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage: beeorm-gen [SCHEMA_DIR] [options]
+       beeorm-gen migrate [SCHEMA_DIR] [--apply] [--unsafe] [--drop-foreign]   (see: beeorm-gen migrate --help)
 
 Compiles the .bee files in SCHEMA_DIR (default: schema) into TypeScript and SQL.
 

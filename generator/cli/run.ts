@@ -2,6 +2,7 @@
 import { OutputCache } from "../emit/output-cache.js";
 import { parseArgs, USAGE, UsageError, type CliOptions } from "./args.js";
 import { defaultCacheDir, generate } from "./generate.js";
+import { MIGRATE_USAGE, parseMigrateArgs, runMigrate } from "./migrate.js";
 import { watchSchema } from "./watch.js";
 
 export interface CliIo {
@@ -12,6 +13,7 @@ export interface CliIo {
 
 /** Runs the CLI and resolves to its exit code (0 ok, 1 schema errors or stale, 2 usage). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === "migrate") return migrateCli(argv.slice(1), io);
   let options: CliOptions;
   try {
     options = parseArgs(argv);
@@ -55,6 +57,21 @@ async function generateOnce(options: CliOptions, io: CliIo): Promise<number> {
     io.out(`generated ${outcome.files.size} files into ${options.outDir} (${changed.length} written, ${stale.length} removed) in ${ms} ms\n`);
   }
   return 0;
+}
+
+async function migrateCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const options = parseMigrateArgs(argv);
+    if (options === undefined) {
+      io.out(`${MIGRATE_USAGE}\n`);
+      return 0;
+    }
+    return await runMigrate(options, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) return usageFailure(error, io);
+    io.err(`beeorm-gen migrate: ${error.message}\n\n${MIGRATE_USAGE}\n`);
+    return 2;
+  }
 }
 
 function usageFailure(error: unknown, io: CliIo): number {

@@ -17,6 +17,7 @@ import {
 import { descriptorName, enumValuesName, camelCase } from "./names.js";
 import { entitySql, indexWhere, selectPrefix } from "./sql-emitter.js";
 import { repositoryClass } from "./repository-emitter.js";
+import { tableDdl } from "./table-ddl.js";
 import { docs, helperImports, objectLiteral } from "./structure-helpers.js";
 
 /** What an entity file depends on; the cache key of its output. */
@@ -139,6 +140,7 @@ function descriptorProperties(entity: EntityModel): string[] {
     `schemaHash: ${JSON.stringify(schemaHash(entity))}`,
     `hasBytes: ${entity.fields.some((f) => f.type.kind === "bytes")}`,
     `columns: [${columns.map((c) => JSON.stringify(c)).join(", ")}]`,
+    `ddl: ${ddlLiteral(entity)}`,
     `sql: ${camelCase(entity.name)}Sql`,
     `indexes: [${indexes.join(", ")}]`,
   ];
@@ -158,6 +160,13 @@ function descriptorMethods(entity: EntityModel): string[] {
     `${doc("An entity from a mysql2 row or a cached row.", `${d}.fromRow(row)`)}fromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
     `${doc("Positions of the columns that differ between two versions (an update writes only those).", `${d}.changes(before, after)`)}changes(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
   ];
+}
+
+/** The descriptor's `ddl`: `[type, nullable, default?]` per column, `[name, unique, columns]` per key. */
+function ddlLiteral(entity: EntityModel): string {
+  const { columns, keys } = tableDdl(entity);
+  const literal = (value: unknown): string => JSON.stringify(value);
+  return `{ columns: [${columns.map(literal).join(", ")}], keys: [${keys.map(literal).join(", ")}] }`;
 }
 
 /** Changes whenever the table's column layout changes (names, types, nullability, order). */

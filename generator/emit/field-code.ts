@@ -3,7 +3,7 @@
  * change detection and defaults. Each function returns one TypeScript expression or statement.
  */
 import type { DefaultValue, FieldModel } from "../model.js";
-import { setInEnumOrder } from "./ddl-emitter.js";
+import { setInEnumOrder } from "./table-ddl.js";
 import { enumValuesName } from "./names.js";
 
 const INT_RANGES: Record<number, [string, string, string]> = {

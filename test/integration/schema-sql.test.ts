@@ -211,13 +211,13 @@ function sortIndexes(list: IndexShape[]): IndexShape[] {
   return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Pools that hold at least one table: an entity's or a log table's. */
+/** The tables of a pool: its entities', the log tables @log puts there, and the consumer's offsets table. */
 function tablesOfPool(pool: string): string[] {
   const tables = model.entities.flatMap((e) => [
     ...(e.mysqlPool === pool ? [e.table] : []),
     ...(e.log?.mysqlPool === pool ? [e.log.table] : []),
   ]);
-  return tables.sort();
+  return [...tables, "_beeorm_async_offsets"].sort();
 }
 
 const usedPools = [...new Set(model.entities.flatMap((e) => [e.mysqlPool, ...(e.log ? [e.log.mysqlPool] : [])]))].sort();
@@ -476,7 +476,7 @@ entity Other @mysql("other") {
 
   it("every column reads back as the model says, quotes and backslashes included", () => {
     expect([...states.keys()].sort()).toEqual(["default", "other"]);
-    expect([...stateOf("other").tables.keys()].sort()).toEqual(["Other", "_log_awkward table"]); // SPEC §6.7: _log_<table>
+    expect([...stateOf("other").tables.keys()].sort()).toEqual(["Other", "_beeorm_async_offsets", "_log_awkward table"]); // SPEC §6.7: _log_<table>
     expect(checkColumns(awkwardModel!, stateOf)).toBe(17 + 3);
     checkIndexes(awkwardModel!, stateOf);
     const column = (name: string): ColumnRow => stateOf("default").columns.get("awkward table")!.find((c) => c.COLUMN_NAME === name)!;

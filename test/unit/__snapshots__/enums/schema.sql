@@ -2,6 +2,13 @@
 
 -- pool: default
 
+CREATE TABLE `_beeorm_async_offsets` (
+  `queue` varchar(100) NOT NULL,
+  `partition` smallint unsigned NOT NULL,
+  `last_id` varchar(40) NOT NULL,
+  PRIMARY KEY (`queue`, `partition`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `films` (
   `ID` bigint unsigned NOT NULL,
   `color` enum('red','green','blue') NOT NULL DEFAULT 'red',

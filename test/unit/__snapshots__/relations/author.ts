@@ -62,6 +62,17 @@ export const authorEntity: EntityDescriptor<AuthorDraft, AuthorInput> = {
   schemaHash: "807a30c1c7d5",
   hasBytes: false,
   columns: ["ID", "name", "email"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["varchar(100)", false],
+      ["varchar(190)", true],
+    ],
+    keys: [
+      ["name", true, ["name"]],
+      ["email", false, ["email"]],
+    ],
+  },
   sql: authorSql,
   indexes: [
     {

@@ -67,6 +67,22 @@ export const bookEntity: EntityDescriptor<BookDraft, BookInput> = {
   schemaHash: "419a02e98290",
   hasBytes: false,
   columns: ["ID", "author", "coAuthor", "title", "ISBN", "published"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["bigint unsigned", true],
+      ["varchar(200)", false],
+      ["varchar(13)", false],
+      ["date", true],
+    ],
+    keys: [
+      ["isbn", true, ["ISBN"]],
+      ["AuthorTitle", true, ["author", "title"]],
+      ["ByDate", false, ["published", "title"]],
+      ["coAuthor", false, ["coAuthor"]],
+    ],
+  },
   sql: bookSql,
   indexes: [
     {

@@ -58,6 +58,17 @@ export const loanEntity: EntityDescriptor<LoanDraft, LoanInput> = {
   schemaHash: "703c5e6de714",
   hasBytes: false,
   columns: ["ID", "book", "since"],
+  ddl: {
+    columns: [
+      ["bigint unsigned", false],
+      ["bigint unsigned", false],
+      ["datetime", false],
+    ],
+    keys: [
+      ["since", false, ["since"]],
+      ["book", false, ["book"]],
+    ],
+  },
   sql: loanSql,
   indexes: [
     {

@@ -25,7 +25,21 @@ CREATE TABLE `Book` (
   KEY `coAuthor` (`coAuthor`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `_beeorm_async_offsets` (
+  `queue` varchar(100) NOT NULL,
+  `partition` smallint unsigned NOT NULL,
+  `last_id` varchar(40) NOT NULL,
+  PRIMARY KEY (`queue`, `partition`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- pool: logs
+
+CREATE TABLE `_beeorm_async_offsets` (
+  `queue` varchar(100) NOT NULL,
+  `partition` smallint unsigned NOT NULL,
+  `last_id` varchar(40) NOT NULL,
+  PRIMARY KEY (`queue`, `partition`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `_log_Book` (
   `ID` bigint unsigned NOT NULL AUTO_INCREMENT,

@@ -30,3 +30,10 @@ CREATE TABLE `Scalars` (
   `longData` longblob NOT NULL,
   PRIMARY KEY (`ID`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `_beeorm_async_offsets` (
+  `queue` varchar(100) NOT NULL,
+  `partition` smallint unsigned NOT NULL,
+  `last_id` varchar(40) NOT NULL,
+  PRIMARY KEY (`queue`, `partition`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
