@@ -33,20 +33,24 @@ function integers(a: string, b: string): boolean | undefined {
   return fromUnsigned && toBytes > fromBytes;
 }
 
-/** Characters (varchar/char) or bytes (text, blob) a string type holds, with its family. */
-function capacity(type: string): { family: "text" | "blob"; chars: number } | undefined {
+/**
+ * Characters a string type may hold (`source`: at most, 1-byte characters) or is sure to hold
+ * (`target`: at least, 4-byte characters); for blobs, bytes.
+ */
+function capacity(type: string, side: "source" | "target"): { family: "text" | "blob"; size: number } | undefined {
   const sized = /^(?:var)?char\((\d+)\)$/.exec(type);
-  if (sized !== null) return { family: "text", chars: Number(sized[1]) };
-  if (TEXT_BYTES[type] !== undefined) return { family: "text", chars: Math.floor(TEXT_BYTES[type] / 4) };
-  if (BLOB_BYTES[type] !== undefined) return { family: "blob", chars: BLOB_BYTES[type] };
+  if (sized !== null) return { family: "text", size: Number(sized[1]) };
+  const bytes = TEXT_BYTES[type];
+  if (bytes !== undefined) return { family: "text", size: side === "source" ? bytes : Math.floor(bytes / 4) };
+  if (BLOB_BYTES[type] !== undefined) return { family: "blob", size: BLOB_BYTES[type] };
   return undefined;
 }
 
 function strings(a: string, b: string): boolean | undefined {
-  const from = capacity(a);
+  const from = capacity(a, "source");
   if (from === undefined) return undefined;
-  const to = capacity(b);
-  return to !== undefined && to.family === from.family && to.chars >= from.chars;
+  const to = capacity(b, "target");
+  return to !== undefined && to.family === from.family && to.size >= from.size;
 }
 
 function decimals(a: string, b: string): boolean | undefined {
