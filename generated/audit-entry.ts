@@ -3,8 +3,10 @@
 import {
   type EntityDescriptor,
   type Frozen,
+  type LogEntry,
   type NewInput,
   type OrmContext,
+  type Pager,
   Repository,
   bindBigInt,
   bindDateTime,
@@ -210,5 +212,22 @@ export class AuditEntryRepository extends Repository<AuditEntryDraft, AuditEntry
    */
   getByAction(action: string): Promise<AuditEntry[]> {
     return this.findMany(0, [action]);
+  }
+
+  /**
+   * The change log of one AuditEntry, oldest first: one entry per insert, update and delete, with the context's meta and the values before and after (changed columns only for updates). Entries appear once a consumer has applied the queued writes.
+   *
+   * Runs, in MySQL pool `audit`:
+   * ```sql
+   * SELECT `ID`, `Date`, `Meta`, `Before`, `After` FROM `_log_AuditEntry` WHERE `EntityID` = ? ORDER BY `ID`
+   * ```
+   *
+   * @example
+   * ```ts
+   * const history = await orm.auditEntry.getLogs(auditEntry.id, { page: 1, size: 50 });
+   * ```
+   */
+  getLogs(id: number, pager?: Pager): Promise<LogEntry[]> {
+    return this.readLogs(id, pager);
   }
 }

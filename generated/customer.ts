@@ -3,8 +3,10 @@
 import {
   type EntityDescriptor,
   type Frozen,
+  type LogEntry,
   type NewInput,
   type OrmContext,
+  type Pager,
   Repository,
   bindDate,
   bindDateTime,
@@ -282,5 +284,22 @@ export class CustomerRepository extends Repository<CustomerDraft, CustomerInput,
    */
   getByCountry(country: string): Promise<Customer[]> {
     return this.findMany(2, [country]);
+  }
+
+  /**
+   * The change log of one Customer, oldest first: one entry per insert, update and delete, with the context's meta and the values before and after (changed columns only for updates). Entries appear once a consumer has applied the queued writes.
+   *
+   * Runs, in MySQL pool `audit`:
+   * ```sql
+   * SELECT `ID`, `Date`, `Meta`, `Before`, `After` FROM `_log_Customer` WHERE `EntityID` = ? ORDER BY `ID`
+   * ```
+   *
+   * @example
+   * ```ts
+   * const history = await orm.customer.getLogs(customer.id, { page: 1, size: 50 });
+   * ```
+   */
+  getLogs(id: number, pager?: Pager): Promise<LogEntry[]> {
+    return this.readLogs(id, pager);
   }
 }

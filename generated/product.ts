@@ -3,8 +3,10 @@
 import {
   type EntityDescriptor,
   type Frozen,
+  type LogEntry,
   type NewInput,
   type OrmContext,
+  type Pager,
   Repository,
   bindDate,
   bindDateTime,
@@ -394,5 +396,22 @@ export class ProductRepository extends Repository<ProductDraft, ProductInput, Pr
    */
   getByBrand(brand: number | null): Promise<Product[]> {
     return this.findMany(4, [brand]);
+  }
+
+  /**
+   * The change log of one Product, oldest first: one entry per insert, update and delete, with the context's meta and the values before and after (changed columns only for updates). Entries appear once a consumer has applied the queued writes.
+   *
+   * Runs, in MySQL pool `default`:
+   * ```sql
+   * SELECT `ID`, `Date`, `Meta`, `Before`, `After` FROM `_log_Product` WHERE `EntityID` = ? ORDER BY `ID`
+   * ```
+   *
+   * @example
+   * ```ts
+   * const history = await orm.product.getLogs(product.id, { page: 1, size: 50 });
+   * ```
+   */
+  getLogs(id: number, pager?: Pager): Promise<LogEntry[]> {
+    return this.readLogs(id, pager);
   }
 }

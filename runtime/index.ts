@@ -9,6 +9,7 @@ export { RedisPool } from "./redis-pool.js";
 export { CacheWriteError, DuplicateKeyError, QueryError, ValidationError } from "./errors.js";
 export type { QueryEvent, QueryListener } from "./query-log.js";
 export type { Pager } from "./where.js";
+export type { LogEntry } from "./logs.js";
 export { FrozenDate } from "./frozen.js";
 export { expandIn, expandInsert, insertRowsSql, updateSql } from "./sql-list.js";
 export type { EntityDescriptor, EntitySql, Frozen, IndexDescriptor, NewInput, ReadonlyArrays } from "./entity-descriptor.js";

@@ -10,6 +10,7 @@ import { draftCopy } from "./frozen.js";
 import { Batcher } from "./loaders/batcher.js";
 import { findAll, findMany, findUnique, selectMany } from "./loaders/load-by-index.js";
 import { loadByIds, localHit } from "./loaders/load-by-ids.js";
+import { readLogs, type LogEntry } from "./logs.js";
 import type { QueryLog } from "./query-log.js";
 import { bindWhere, limitClause, type Pager } from "./where.js";
 
@@ -216,6 +217,18 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
   /** @internal The entities whose index `position` has these values (in their bound form), ordered by id. */
   protected findMany(position: number, values: readonly unknown[]): Promise<E[]> {
     return findMany(this.runtime, position, values, this.log) as unknown as Promise<E[]>;
+  }
+
+  /**
+   * The rows of the entity's `@log` table for one id, oldest first; generated repositories of
+   * logged entities expose it as `getLogs`.
+   *
+   * @internal
+   */
+  protected readLogs(id: number, pager?: Pager): Promise<LogEntry[]> {
+    const log = this.descriptor.logTable;
+    if (log === undefined) throw new Error(`${this.descriptor.name} has no @log table`);
+    return readLogs(this.context.engine.mysql(log.mysqlPool), log.table, id, pager);
   }
 }
 

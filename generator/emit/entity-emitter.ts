@@ -38,7 +38,7 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
   const enumNames = [...new Set(fields.flatMap((f) => (f.type.kind === "enum" || f.type.kind === "set" ? [f.type.enumName] : [])))].sort();
   const statements: (string | StatementStructures)[] = [
     `// ${header}`,
-    helperImports(`${methods.join("\n")}\n${repositoryCode}`, ["EntityDescriptor", "Frozen", "NewInput", "OrmContext"], ["Repository"]),
+    helperImports(`${methods.join("\n")}\n${repositoryCode}`, ["EntityDescriptor", "Frozen", ...(entity.log ? ["LogEntry"] : []), "NewInput", "OrmContext", ...(entity.log ? ["Pager"] : [])], ["Repository"]),
     ...(enumNames.length > 0
       ? [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: "./enums.js", namedImports: enumNames.flatMap((e) => [`type ${e}`, enumValuesName(e)]) } satisfies ImportDeclarationStructure]
       : []),

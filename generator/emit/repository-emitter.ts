@@ -30,7 +30,28 @@ export function repositoryClass(entity: EntityModel): ClassDeclarationStructure 
         statements: [`super(context, ${descriptorName(name)});`],
       },
     ],
-    methods: entity.indexes.map((index, position) => loader(entity, index, position)),
+    methods: [...entity.indexes.map((index, position) => loader(entity, index, position)), ...(entity.log ? [logReader(entity)] : [])],
+  };
+}
+
+/** `getLogs(id)` of an `@log` entity. */
+function logReader(entity: EntityModel): OptionalKind<MethodDeclarationStructure> {
+  const log = entity.log!;
+  const example = `const history = await orm.${camelCase(entity.name)}.getLogs(${camelCase(entity.name)}.id, { page: 1, size: 50 });`;
+  return {
+    name: "getLogs",
+    parameters: [
+      { name: "id", type: "number" },
+      { name: "pager", type: "Pager", hasQuestionToken: true },
+    ],
+    returnType: "Promise<LogEntry[]>",
+    docs: docs(
+      `The change log of one ${entity.name}, oldest first: one entry per insert, update and delete, with the ` +
+        `context's meta and the values before and after (changed columns only for updates). Entries appear once ` +
+        `a consumer has applied the queued writes.\n\nRuns, in MySQL pool \`${log.mysqlPool}\`:\n\`\`\`sql\n` +
+        `SELECT \`ID\`, \`Date\`, \`Meta\`, \`Before\`, \`After\` FROM \`${log.table}\` WHERE \`EntityID\` = ? ORDER BY \`ID\`\n\`\`\`\n\n@example\n\`\`\`ts\n${example}\n\`\`\``,
+    ),
+    statements: ["return this.readLogs(id, pager);"],
   };
 }
 

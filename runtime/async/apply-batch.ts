@@ -1,56 +1,31 @@
 /**
- * Applies a batch of one partition's events to MySQL in one transaction, together with the
- * partition's offset: consecutive inserts into one table become multi-row INSERTs, consecutive
- * deletes one DELETE … IN, consecutive updates of one row one UPDATE. Because the offset commits
- * with the rows, a crash at any instant neither loses an event nor applies one twice.
+ * Applies batches of a queue's events to MySQL in one transaction, together with the offsets of
+ * their partitions: the transaction first locks each partition's offset row and checks it still
+ * holds the id the batch was read after, then writes the rows and saves the new offsets. Because
+ * the offsets commit with the rows, a crash at any instant neither loses an event nor applies one
+ * twice. One transaction may hold the batches of several partitions (group-commit.ts); their
+ * events touch different rows (partitions split rows by id), so they need no order among them.
+ *
+ * Statements are merged where the result stays identical: consecutive inserts into one table
+ * become multi-row INSERTs (rows in id order, which InnoDB appends fastest), consecutive deletes
+ * one DELETE … IN, consecutive updates of one row one UPDATE, consecutive log rows of one entity one
+ * INSERT into its log table.
  */
 import type { EntityRuntime } from "../entity-runtime.js";
 import type { MysqlPool, MysqlSession } from "../mysql-pool.js";
-import { expandIn, insertRowsSql, updateSql } from "../sql-list.js";
-import type { AsyncEvent } from "./events.js";
+import { expandIn, insertRowsSql, quoteIdentifier, updateSql } from "../sql-list.js";
+import type { AsyncEvent, LogEvent } from "./events.js";
+import { lockOffsets, saveOffsets } from "./offsets.js";
 
-/** The offsets table, one row per (queue, partition): the last applied stream id. */
-export const OFFSETS_TABLE = "_beeorm_async_offsets";
-
-export const CREATE_OFFSETS_TABLE = `CREATE TABLE IF NOT EXISTS \`${OFFSETS_TABLE}\` (
-  \`queue\` varchar(100) NOT NULL,
-  \`partition\` smallint unsigned NOT NULL,
-  \`last_id\` varchar(40) NOT NULL,
-  PRIMARY KEY (\`queue\`, \`partition\`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`;
-
-const READ_OFFSET = `SELECT \`last_id\` FROM \`${OFFSETS_TABLE}\` WHERE \`queue\` = ? AND \`partition\` = ?`;
-const LOCK_OFFSET = `${READ_OFFSET} FOR UPDATE`;
-const SAVE_OFFSET = `INSERT INTO \`${OFFSETS_TABLE}\` (\`queue\`, \`partition\`, \`last_id\`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE \`last_id\` = VALUES(\`last_id\`)`;
 const MAX_PLACEHOLDERS = 65_535;
+/** Rows per multi-row INSERT: enough to amortise a statement, small enough to start MySQL early (see applyBatches). */
+const INSERT_ROWS = 1000;
+/** Log rows per INSERT: their JSON may be large, and a statement must stay under max_allowed_packet. */
+const LOG_ROWS = 200;
 
 interface Statement {
   readonly sql: string;
   readonly params: unknown[];
-}
-
-/**
- * Creates the offset rows of a queue's partitions (at "0-0") where missing, so that batches
- * lock existing rows: locking a missing one takes a gap lock, and first batches of several
- * partitions would deadlock on their inserts.
- */
-export async function ensureOffsetRows(mysql: MysqlPool, queue: string, partitions: number): Promise<void> {
-  // Only the missing ones: an INSERT IGNORE of an existing row would wait for a batch holding its lock.
-  const existing = new Set((await mysql.select(`SELECT \`partition\` FROM \`${OFFSETS_TABLE}\` WHERE \`queue\` = ?`, [queue])).map((r) => Number(r[0])));
-  const rows = Array.from({ length: partitions }, (_, partition) => [queue, partition, "0-0"]).filter((row) => !existing.has(row[1] as number));
-  if (rows.length > 0) await mysql.exec(`INSERT IGNORE INTO \`${OFFSETS_TABLE}\` (\`queue\`, \`partition\`, \`last_id\`) VALUES ?`, [rows]);
-}
-
-/** The last applied stream id of every partition of `queue` that has one. */
-export async function readOffsets(mysql: MysqlPool, queue: string): Promise<Map<number, string>> {
-  const rows = await mysql.select(`SELECT \`partition\`, \`last_id\` FROM \`${OFFSETS_TABLE}\` WHERE \`queue\` = ?`, [queue]);
-  return new Map(rows.map((row) => [Number(row[0]), String(row[1])]));
-}
-
-/** The last applied stream id of a partition ("0-0" when none). */
-export async function readOffset(mysql: MysqlPool, queue: string, partition: number): Promise<string> {
-  const [row] = await mysql.select(READ_OFFSET, [queue, partition]);
-  return row === undefined ? "0-0" : String(row[0]);
 }
 
 /** Where a batch starts and ends in its partition's stream. */
@@ -62,34 +37,73 @@ export interface BatchOffset {
   readonly lastId: string;
 }
 
+/** A partition's events, in stream order, and the offsets they move between. */
+export interface Batch {
+  readonly events: readonly AsyncEvent[];
+  readonly offset: BatchOffset;
+}
+
+/** Applies one partition's `events` and moves its offset from `expected` to `lastId`, in one transaction. */
+export function applyBatch(mysql: MysqlPool, runtimes: (entity: string) => EntityRuntime | undefined, events: readonly AsyncEvent[], offset: BatchOffset): Promise<void> {
+  return applyBatches(mysql, runtimes, [{ events, offset }]);
+}
+
 /**
- * Applies `events` and moves the offset from `expected` to `lastId`, in one transaction that
- * first locks the offset row. If MySQL's offset is not `expected` (another consumer, or a retry
- * after a lost COMMIT reply, applied these events already), nothing is written and
- * StaleOffsetError carries MySQL's offset.
+ * Applies `batches` (of one queue, one per partition) in one transaction that first locks their
+ * offset rows. If any partition's offset is not its batch's `expected` (another consumer, or a
+ * retry after a lost COMMIT reply, applied it already), nothing is written and StaleOffsetError
+ * carries MySQL's offsets of those partitions.
+ *
+ * A lone batch waits for its offset row while another transaction holds it (e.g. a consumer
+ * frozen past its lease, mid-batch). Several batches never wait there, or one partition would
+ * stall the others: a row held elsewhere (or missing) fails them with BusyOffsetError, nothing
+ * written, and those batches are then applied alone.
  */
-export async function applyBatch(
-  mysql: MysqlPool,
-  runtimes: (entity: string) => EntityRuntime | undefined,
-  events: readonly AsyncEvent[],
-  offset: BatchOffset,
-): Promise<void> {
-  const statements = batchStatements(runtimes, events);
+export async function applyBatches(mysql: MysqlPool, runtimes: (entity: string) => EntityRuntime | undefined, batches: readonly Batch[]): Promise<void> {
+  const queue = batches[0]!.offset.queue;
+  if (batches.some((b) => b.offset.queue !== queue)) throw new Error("applyBatches: batches of two queues");
+  const alone = batches.length === 1;
+  const statements = batchStatements(runtimes, alone ? batches[0]!.events : batches.flatMap((b) => b.events));
   await mysql.transaction(async (session: MysqlSession) => {
-    const [row] = await session.select(LOCK_OFFSET, [offset.queue, offset.partition]);
-    const current = row === undefined ? "0-0" : String(row[0]);
-    if (current !== offset.expected) throw new StaleOffsetError(current);
-    for (const { sql, params } of statements) await session.exec(sql, params);
-    await session.exec(SAVE_OFFSET, [offset.queue, offset.partition, offset.lastId]);
+    const partitions = batches.map((b) => b.offset.partition);
+    const locked = await lockOffsets(session, queue, partitions, !alone);
+    // Alone, a missing row is a partition nothing was applied to yet.
+    const current = (partition: number): string | undefined => locked.get(partition) ?? (alone ? "0-0" : undefined);
+    const busy = partitions.filter((p) => current(p) === undefined);
+    if (busy.length > 0) throw new BusyOffsetError(busy);
+    const stale = new Map<number, string>();
+    for (const { offset } of batches) if (current(offset.partition) !== offset.expected) stale.set(offset.partition, current(offset.partition)!);
+    if (stale.size > 0) throw new StaleOffsetError(stale);
+    // Handed to the connection at once: it runs them in order, and while MySQL runs the first, the
+    // next ones are escaped. After a failure the rest still run (as they would have), then the
+    // transaction rolls back.
+    await Promise.all(statements.map(({ sql, params }) => session.exec(sql, params)));
+    // Only once every row is written: an offset save is always the last statement before COMMIT.
+    await saveOffsets(session, queue, batches.map((b) => b.offset));
   });
 }
 
-/** MySQL's offset moved past the batch: re-read from `current`. */
+/** MySQL's offset of a partition moved past the batch: re-read from `current` of it. */
 export class StaleOffsetError extends Error {
   override readonly name = "StaleOffsetError";
 
-  constructor(readonly current: string) {
-    super(`the partition's offset is ${current} already`);
+  /** MySQL's offset of each stale partition. */
+  constructor(readonly stale: ReadonlyMap<number, string>) {
+    super(`the offset of partition ${[...stale].map(([p, id]) => `${p} is ${id}`).join(", ")} already`);
+  }
+
+  /** MySQL's offset of `partition` (one of the stale ones). */
+  current(partition: number): string {
+    return this.stale.get(partition)!;
+  }
+}
+
+/** The offset rows of `partitions` are locked by another transaction (or missing): apply their batches alone. */
+export class BusyOffsetError extends Error {
+  override readonly name = "BusyOffsetError";
+
+  constructor(readonly partitions: readonly number[]) {
+    super(`the offset rows of partitions ${partitions.join(", ")} are locked by another transaction`);
   }
 }
 
@@ -107,15 +121,27 @@ export function batchStatements(runtimes: (entity: string) => EntityRuntime | un
     let j = i + 1;
     const same = (other: AsyncEvent | undefined): boolean => other !== undefined && other.op === event.op && other.entity === event.entity;
     if (event.op === "i") {
-      const perStatement = Math.max(1, Math.floor(MAX_PLACEHOLDERS / descriptor.columns.length));
-      while (j < events.length && j - i < perStatement && same(events[j])) j++;
-      const rows = events.slice(i, j).map((e) => bind((e as Extract<AsyncEvent, { op: "i" }>).row));
-      statements.push({ sql: insertRowsSql(descriptor.sql.insert), params: [rows] });
+      while (j < events.length && same(events[j])) j++;
+      // One run of inserts holds distinct rows (a repeated id fails in any order), so sorting it by
+      // id changes nothing but the speed: InnoDB appends ascending keys without splitting pages.
+      const run = (events.slice(i, j) as Extract<AsyncEvent, { op: "i" }>[]).sort((a, b) => a.id - b.id);
+      const perStatement = Math.max(1, Math.min(INSERT_ROWS, Math.floor(MAX_PLACEHOLDERS / descriptor.columns.length)));
+      for (let start = 0; start < run.length; start += perStatement) {
+        const rows = run.slice(start, start + perStatement).map((e) => bind(e.row));
+        statements.push({ sql: insertRowsSql(descriptor.sql.insert), params: [rows] });
+      }
+    } else if (event.op === "l") {
+      // Log rows keep their order (their AUTO_INCREMENT ids tell the order of the changes).
+      while (j < events.length && j - i < LOG_ROWS && same(events[j])) j++;
+      const log = descriptor.logTable;
+      if (log === undefined) throw new Error(`a log event of ${descriptor.name}, which has no @log table`);
+      const rows = (events.slice(i, j) as LogEvent[]).map((e) => [e.id, e.date, json(e.meta), json(e.before), json(e.after)]);
+      statements.push({ sql: `INSERT INTO ${quoteIdentifier(log.table)} (\`EntityID\`, \`Date\`, \`Meta\`, \`Before\`, \`After\`) VALUES ?`, params: [rows] });
     } else if (event.op === "d") {
       while (j < events.length && j - i < 10_000 && same(events[j])) j++;
       const ids = events.slice(i, j).map((e) => e.id);
       statements.push({ sql: expandIn(descriptor.sql.deleteByIds, ids.length), params: ids });
-    } else {
+    } else if (event.op === "u") {
       // Consecutive updates of one row: each column takes the value of the last event that changed it.
       const values = new Map<number, unknown>();
       let k = i;
@@ -133,6 +159,11 @@ export function batchStatements(runtimes: (entity: string) => EntityRuntime | un
     i = j;
   }
   return statements;
+}
+
+/** A JSON column's value: the text of `value`, or NULL. */
+function json(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
 }
 
 /** An event names an entity this build does not know (a malformed or foreign event). */

@@ -5,9 +5,13 @@ export interface ConsumeOptions {
   readonly block?: boolean;
   /** Stops a blocking consumer: the current batch finishes (or rolls back), leases are released. */
   readonly signal?: AbortSignal;
-  /** Partitions applied in parallel, each on its own connection (BeeORM's lazy-flush workers). Default 11. */
+  /**
+   * Partitions applied in parallel (BeeORM's lazy-flush workers). Default 11. Their batches are
+   * written by at most two transactions per queue at once, on connections of their own; batches
+   * ready meanwhile share the next transaction (group-commit.ts).
+   */
   readonly workers?: number;
-  /** Events per transaction. Default 1000. */
+  /** Events per batch: read from one partition at a time, applied in one transaction (with other partitions' batches ready at the same time). Default 1000. */
   readonly batchSize?: number;
   /** How long a partition lease lives without refresh, in ms. Default 30 000. */
   readonly leaseMs?: number;

@@ -1,19 +1,27 @@
 /**
  * `engine.consumeAsyncFlushEvents()`: applies the queued events of every queue to MySQL.
  * Each queue partition is taken under a lease (one consumer at a time), read from the offset
- * MySQL committed last, applied in batches (apply-batch.ts) and trimmed. Transient failures are
- * retried with backoff, forever; permanent ones send the event, and later events of its row, to
- * the dead letters and drop the row's cached copies so reads fall back to MySQL.
+ * MySQL committed last, applied in batches (apply-batch.ts) and trimmed. `workers` partitions are
+ * applied in parallel; their batches are committed by a few transactions per queue, batches
+ * ready at the same time sharing one (group-commit.ts), and while they commit the next
+ * partitions' first batches are read ahead. Draining once (`block: false`) leaves partitions with
+ * empty streams alone. Transient failures are retried with backoff, forever; permanent ones send
+ * the event, and later events of its row, to the dead letters and drop the row's cached copies so
+ * reads fall back to MySQL.
  */
+import type { ChainableCommander } from "ioredis";
 import type { Engine } from "../engine.js";
 import type { EntityRuntime } from "../entity-runtime.js";
 import type { MysqlPool } from "../mysql-pool.js";
 import type { RedisPool } from "../redis-pool.js";
-import { applyBatch, CREATE_OFFSETS_TABLE, ensureOffsetRows, readOffset, readOffsets, StaleOffsetError, UnknownEntityError } from "./apply-batch.js";
+import { applyBatch, applyBatches, StaleOffsetError, UnknownEntityError } from "./apply-batch.js";
 import { DEAD_LETTER } from "./dead-letter-script.js";
 import type { ConsumeOptions, ConsumeResult } from "./consume-types.js";
 import { isTransient } from "./errors.js";
 import { decodeEvent, type AsyncEvent } from "./events.js";
+import { GroupCommit } from "./group-commit.js";
+import { CREATE_OFFSETS_TABLE, ensureOffsetRows, readOffset, readOffsets } from "./offsets.js";
+import { logQueueName } from "./log-events.js";
 import { PartitionLease } from "./partition-lease.js";
 import { PARTITIONS, QueueKeys } from "./queue-keys.js";
 import { Retrier } from "./retrier.js";
@@ -32,21 +40,42 @@ interface Partition {
   readonly index: number;
   readonly lease: PartitionLease;
   offset: string | undefined;
+  /** The stream may still hold entries up to `offset` (applied; a crash may have left them): trim with the next read. */
+  untrimmed: boolean;
 }
 
 type StreamEntry = [id: string, fields: string[]];
 
+/** A partition's next events and the queue's held rows, read after `after`. */
+interface Read {
+  readonly after: string;
+  readonly entries: StreamEntry[];
+  readonly held: ReadonlySet<string>;
+}
+
+/**
+ * Transactions of one queue at once. Two keep MySQL busy while the next group gathers; more
+ * concurrent inserts into the same tables mostly wait on each other's index pages and locks.
+ */
+const TRANSACTIONS_PER_QUEUE = 2;
+
 /** Every queue of the engine's entities, one per (Redis pool, queue name). */
 export function queuesOf(engine: Engine<unknown>): QueueTarget[] {
   const queues = new Map<string, QueueTarget>();
+  const add = (redis: RedisPool, name: string, mysql: MysqlPool): void => {
+    const key = `${redis.name}\u0000${name}`;
+    const existing = queues.get(key);
+    if (existing !== undefined && existing.mysql !== mysql) {
+      throw new Error(`queue "${name}" holds entities of two MySQL pools (${existing.mysql.name}, ${mysql.name}); give one an @asyncQueue of its own`);
+    }
+    queues.set(key, { name, redis, mysql, keys: new QueueKeys(redis.namespace, name) });
+  };
   for (const runtime of engine.entityRuntimes()) {
     const { descriptor, lookups } = runtime;
-    const key = `${lookups.name}\u0000${descriptor.asyncQueue}`;
-    const existing = queues.get(key);
-    if (existing !== undefined && existing.mysql !== runtime.mysql) {
-      throw new Error(`queue "${descriptor.asyncQueue}" holds entities of two MySQL pools (${existing.mysql.name}, ${runtime.mysql.name}); give one an @asyncQueue of its own`);
-    }
-    queues.set(key, { name: descriptor.asyncQueue, redis: lookups, mysql: runtime.mysql, keys: new QueueKeys(lookups.namespace, descriptor.asyncQueue) });
+    add(lookups, descriptor.asyncQueue, runtime.mysql);
+    // Log rows of a log table in another pool travel through that pool's queue (log-events.ts).
+    const logQueue = logQueueName(descriptor);
+    if (logQueue !== undefined && logQueue !== descriptor.asyncQueue) add(lookups, logQueue, engine.mysql(descriptor.logTable!.mysqlPool));
   }
   return [...queues.values()];
 }
@@ -57,45 +86,67 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   const retrier = new Retrier(signal, onLog);
   const totals = { applied: 0, deadLettered: 0 };
   const partitions: Partition[] = queues.flatMap((queue) =>
-    Array.from({ length: PARTITIONS }, (_, index) => ({ queue, index, lease: new PartitionLease(queue.redis, queue.keys.lease(index), leaseMs), offset: undefined })),
+    Array.from({ length: PARTITIONS }, (_, index) => ({ queue, index, lease: new PartitionLease(queue.redis, queue.keys.lease(index), leaseMs), offset: undefined, untrimmed: false })),
   );
   const runtimes = (name: string): EntityRuntime | undefined => engine.runtimeByName(name);
-  await retrier.run("MySQL", async () => {
-    for (const mysql of new Set(queues.map((q) => q.mysql))) await mysql.exec(CREATE_OFFSETS_TABLE, []);
-    for (const queue of queues) await ensureOffsetRows(queue.mysql, queue.name, PARTITIONS);
+  const commits = new Map(queues.map((q) => [q, new GroupCommit((batches) => applyBatches(q.mysql, runtimes, batches), Math.min(workers, TRANSACTIONS_PER_QUEUE))]));
+  // The offsets table and rows, made (and the offsets read) while the first leases are taken.
+  // Offsets read before a lease is ours may be behind by then: the batch's fence catches that.
+  const prepared = retrier.run("MySQL", async () => {
+    const pools = [...new Set(queues.map((q) => q.mysql))];
+    await Promise.all(pools.map((mysql) => mysql.exec(CREATE_OFFSETS_TABLE, [])));
+    return new Map(await Promise.all(queues.map(async (queue) => [queue, await ensureOffsetRows(queue.mysql, queue.name, PARTITIONS)] as const)));
   });
+  prepared.catch(() => undefined); // rethrown where awaited
+  let firstOffsets: Map<QueueTarget, Map<number, string>> | undefined;
+  /** Partitions of this round that no worker has taken yet, and the first batches read ahead for some of them. */
+  let notStarted: Partition[] = [];
+  const readsAhead = new Map<Partition, Promise<Read | undefined>>();
   const refresher = setInterval(() => {
     for (const p of partitions) if (p.lease.held) p.lease.refresh().catch(() => (p.lease.held = false));
   }, Math.max(100, Math.floor(leaseMs / 3)));
   const waiter = block ? new StreamWaiter() : undefined;
   signal?.addEventListener("abort", () => waiter?.interrupt(), { once: true });
   try {
+    // Draining once: a partition whose stream is empty has nothing to apply or trim, so it is not leased at all.
+    const wanted = block ? partitions : await retrier.run("Redis", () => nonEmpty(partitions));
     while (!signal?.aborted) {
       await retrier.run("Redis", () =>
         Promise.all(
-          partitions.map(async (p) => {
+          wanted.map(async (p) => {
             const before = p.lease.held;
             // A partition not held the whole time may have moved on elsewhere: read its offset anew.
             if (!(await p.lease.acquire()) || !before) p.offset = undefined;
           }),
         ),
       );
+      const known = (firstOffsets ??= await prepared);
       const owned = partitions.filter((p) => p.lease.held);
-      // Offsets of newly taken partitions: one query per queue rather than one per partition.
-      for (const queue of new Set(owned.filter((p) => p.offset === undefined).map((p) => p.queue))) {
-        const offsets = await retrier.run("MySQL", () => readOffsets(queue.mysql, queue.name));
-        for (const p of owned) {
-          if (p.queue !== queue || p.offset !== undefined) continue;
-          const offset = offsets.get(p.index) ?? "0-0";
-          // Entries up to the offset are applied; a crash may have left them untrimmed.
-          await retrier.run("Redis", () => queue.redis.raw.xtrim(queue.keys.stream(p.index), "MINID", successor(offset)));
-          p.offset = offset;
-        }
-      }
+      // Offsets of newly taken partitions: as read at the start, later one query per queue rather than one per partition.
+      const starting = new Set(owned.filter((p) => p.offset === undefined).map((p) => p.queue));
+      await Promise.all(
+        [...starting].map(async (queue) => {
+          const offsets = known.get(queue) ?? (await retrier.run("MySQL", () => readOffsets(queue.mysql, queue.name)));
+          for (const p of owned) {
+            if (p.queue !== queue || p.offset !== undefined) continue;
+            p.offset = offsets.get(p.index) ?? "0-0";
+            p.untrimmed = true;
+          }
+        }),
+      );
+      known.clear(); // later rounds read them anew
       let applied = 0;
-      await inParallel(owned, workers, async (p) => {
-        applied += await drain(p);
-      });
+      notStarted = [...owned];
+      readsAhead.clear(); // of an earlier round: read anew
+      await Promise.all(
+        Array.from({ length: Math.min(Math.max(1, workers), owned.length) }, async () => {
+          for (let p = notStarted.shift(); p !== undefined; p = notStarted.shift()) {
+            applied += await drain(p);
+            // Draining once, a drained partition is done with: free it now rather than after the others.
+            if (!block) await p.lease.release().catch(() => undefined);
+          }
+        }),
+      );
       // Not blocking: every partition held was read to its end once; that is the drain asked for.
       if (!block) break;
       if (applied > 0) continue;
@@ -111,6 +162,30 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   }
   return totals;
 
+  /**
+   * While a worker's batch waits for its transaction, the first batch of a partition no worker
+   * has taken yet is read ahead (reading is not applying: no lock, nothing written), so that the
+   * next transaction can start as soon as a worker is free.
+   */
+  function readAhead(): void {
+    const p = notStarted.find((q) => !readsAhead.has(q) && q.offset !== undefined);
+    if (p === undefined) return;
+    readsAhead.set(p, read(p).catch(() => undefined)); // a failed read ahead is read again by its worker
+  }
+
+  /** The next events of a partition after its offset (trimming what is applied first, if needed) and the queue's held rows, in one round trip. */
+  async function read(p: Partition): Promise<Read> {
+    const { queue } = p;
+    const stream = queue.keys.stream(p.index);
+    const after = p.offset!;
+    const trim = p.untrimmed;
+    const pipeline = queue.redis.raw.pipeline();
+    if (trim) pipeline.xtrim(stream, "MINID", successor(after));
+    const replies = (await exec(pipeline.xrange(stream, `(${after}`, "+", "COUNT", batchSize).smembers(queue.keys.held()))).slice(trim ? 1 : 0);
+    if (trim && p.offset === after) p.untrimmed = false;
+    return { after, entries: replies[0] as StreamEntry[], held: new Set(replies[1] as string[]) };
+  }
+
   /** Applies a partition's pending events, batch after batch; resolves to how many it took. */
   async function drain(p: Partition): Promise<number> {
     const { queue } = p;
@@ -118,40 +193,50 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
     let taken = 0;
     while (!signal?.aborted && p.lease.held) {
       if (p.offset === undefined) {
-        const offset = await retrier.run("MySQL", () => readOffset(queue.mysql, queue.name, p.index));
-        // Entries up to the offset are applied; a crash may have left them untrimmed.
-        await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(offset)));
-        p.offset = offset;
+        p.offset = await retrier.run("MySQL", () => readOffset(queue.mysql, queue.name, p.index));
+        p.untrimmed = true;
       }
       const after = p.offset;
-      // The next events and the rows held back, in one round trip.
-      const [entries, held] = await retrier.run("Redis", async () => {
-        const replies = await queue.redis.raw.pipeline().xrange(stream, `(${after}`, "+", "COUNT", batchSize).smembers(queue.keys.held()).exec();
-        const failure = replies?.find(([error]) => error !== null);
-        if (replies === null || failure !== undefined) throw failure?.[0] ?? new Error("Redis pipeline discarded");
-        return [replies[0]![1] as StreamEntry[], new Set(replies[1]![1] as string[])] as const;
-      });
-      if (entries.length === 0) break;
-      const lastId = entries[entries.length - 1]![0];
+      // The queue's next transaction waits for this batch while it is read and decoded.
+      const handedOver = commits.get(queue)!.startReading();
+      let lastId: string;
+      let count: number;
       try {
-        await retrier.run("MySQL", () => applyEntries(p, entries, held, after, lastId));
+        const ahead = await readsAhead.get(p);
+        readsAhead.delete(p);
+        const { entries, held } = ahead?.after === after ? ahead : await retrier.run("Redis", () => read(p));
+        if (entries.length === 0) break;
+        lastId = entries[entries.length - 1]![0];
+        count = entries.length;
+        await retrier.run("MySQL", () => applyEntries(p, entries, held, after, lastId, handedOver));
       } catch (error) {
         if (!(error instanceof StaleOffsetError)) throw error;
         // Applied already (a lost COMMIT reply, or another consumer): trim it and go on from MySQL's offset.
-        p.offset = error.current;
-        await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(error.current)));
+        p.offset = error.current(p.index);
+        p.untrimmed = true;
         continue;
+      } finally {
+        handedOver();
       }
       p.offset = lastId;
-      taken += entries.length;
-      await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(lastId)));
-      if (entries.length < batchSize) break;
+      p.untrimmed = true; // by the next read
+      taken += count;
+      if (count < batchSize) break;
+    }
+    // No next read now: trim what was applied.
+    if (p.untrimmed && p.offset !== undefined) {
+      const offset = p.offset;
+      await retrier.run("Redis", () => queue.redis.raw.xtrim(stream, "MINID", successor(offset)));
+      p.untrimmed = false;
     }
     return taken;
   }
 
-  /** One batch: decode, set aside dead and held events, apply the rest (one by one after a permanent failure). */
-  async function applyEntries(p: Partition, entries: readonly StreamEntry[], heldRows: ReadonlySet<string>, after: string, lastId: string): Promise<void> {
+  /**
+   * One batch: decode, set aside dead and held events, apply the rest (one by one after a
+   * permanent failure). `handedOver` is called once the batch waits for its transaction.
+   */
+  async function applyEntries(p: Partition, entries: readonly StreamEntry[], heldRows: ReadonlySet<string>, after: string, lastId: string, handedOver: () => void): Promise<void> {
     const { queue } = p;
     const held = new Set(heldRows);
     const good: { id: string; event: AsyncEvent; retried: boolean }[] = [];
@@ -160,7 +245,9 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       let event: AsyncEvent;
       try {
         event = decodeEvent(text);
-        if (runtimes(event.entity) === undefined) throw new UnknownEntityError(event.entity);
+        const runtime = runtimes(event.entity);
+        if (runtime === undefined) throw new UnknownEntityError(event.entity);
+        if (event.op === "l" && runtime.descriptor.logTable === undefined) throw new Error(`malformed event: a log event of ${event.entity}, which has no @log table`);
       } catch (error) {
         await deadLetter(p, id, text, error, undefined);
         continue;
@@ -172,7 +259,10 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
     }
     const offset = { queue: queue.name, partition: p.index, expected: after, lastId };
     try {
-      await applyBatch(queue.mysql, runtimes, good.map((g) => g.event), offset);
+      const committed = commits.get(queue)!.submit({ events: good.map((g) => g.event), offset });
+      handedOver();
+      readAhead();
+      await committed;
       totals.applied += good.length;
       await uncacheRetried(good);
       return;
@@ -237,6 +327,22 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   }
 }
 
+/** The partitions whose streams hold entries: one pipeline of XLENs per Redis pool. */
+async function nonEmpty(partitions: readonly Partition[]): Promise<Partition[]> {
+  const byPool = new Map<RedisPool, Partition[]>();
+  for (const p of partitions) byPool.set(p.queue.redis, [...(byPool.get(p.queue.redis) ?? []), p]);
+  const lengths = await Promise.all([...byPool].map(async ([redis, list]) => [list, await exec(list.reduce((pipeline, p) => pipeline.xlen(p.queue.keys.stream(p.index)), redis.raw.pipeline()))] as const));
+  return lengths.flatMap(([list, replies]) => list.filter((_, i) => Number(replies[i]) > 0));
+}
+
+/** Runs a pipeline; its replies, or the first command's error. */
+async function exec(pipeline: ChainableCommander): Promise<unknown[]> {
+  const replies = await pipeline.exec();
+  const failure = replies?.find(([error]) => error !== null);
+  if (replies === null || failure !== undefined) throw failure?.[0] ?? new Error("Redis pipeline discarded");
+  return replies.map(([, reply]) => reply);
+}
+
 /** The smallest stream id after `id` (XTRIM MINID keeps ids ≥ it). */
 function successor(id: string): string {
   const [ms, seq] = id.split("-");
@@ -252,11 +358,3 @@ function rowKey(event: AsyncEvent): string {
   return `${event.entity}:${event.id}`;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(lanes);
-}

@@ -6,13 +6,31 @@
  *   ["i", entity, row]                    insert
  *   ["u", entity, [positions], row]       update of the columns at `positions` (row: as cached after it)
  *   ["d", entity, id]                     delete
+ *   ["l", entity, id, date, meta, before, after]
+ *                                         a row of the entity's `@log` table (log-events.ts)
  */
 import type { RowChange } from "../flush/cache-writes.js";
+
+/** Column name → value (`toRow` form) of a log row's Before or After. */
+export type LoggedValues = Readonly<Record<string, unknown>>;
 
 export type AsyncEvent =
   | { readonly op: "i"; readonly entity: string; readonly id: number; readonly row: unknown[] }
   | { readonly op: "u"; readonly entity: string; readonly id: number; readonly columns: number[]; readonly row: unknown[] }
-  | { readonly op: "d"; readonly entity: string; readonly id: number };
+  | { readonly op: "d"; readonly entity: string; readonly id: number }
+  | LogEvent;
+
+/** One row for an entity's log table: when, the context's meta, and the values before and after. */
+export interface LogEvent {
+  readonly op: "l";
+  readonly entity: string;
+  readonly id: number;
+  /** UTC, `YYYY-MM-DD HH:MM:SS`. */
+  readonly date: string;
+  readonly meta: Readonly<Record<string, string>> | null;
+  readonly before: LoggedValues | null;
+  readonly after: LoggedValues | null;
+}
 
 /** The event of one row change as the caches saw it. */
 export function eventOf(entity: string, change: RowChange): AsyncEvent {
@@ -22,7 +40,7 @@ export function eventOf(entity: string, change: RowChange): AsyncEvent {
 }
 
 /** Byte arrays as base64, as in the cache; `fromRow`'s converters accept both forms. */
-function jsonSafe(value: unknown): unknown {
+export function jsonSafe(value: unknown): unknown {
   return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") : value;
 }
 
@@ -34,6 +52,8 @@ export function encodeEvent(event: AsyncEvent): string {
       return JSON.stringify(["u", event.entity, event.columns, event.row]);
     case "d":
       return JSON.stringify(["d", event.entity, event.id]);
+    case "l":
+      return JSON.stringify(["l", event.entity, event.id, event.date, event.meta, event.before, event.after]);
   }
 }
 
@@ -51,7 +71,17 @@ export function decodeEvent(text: string): AsyncEvent {
     }
   }
   if (op === "d" && isId(value[2])) return { op, entity, id: value[2] };
+  if (op === "l" && isId(value[2]) && typeof value[3] === "string" && DATE.test(value[3]) && [value[4], value[5], value[6]].every(isObjectOrNull)) {
+    const [meta, before, after] = value.slice(4, 7) as [Record<string, string> | null, LoggedValues | null, LoggedValues | null];
+    return { op, entity, id: value[2], date: value[3], meta, before, after };
+  }
   throw new Error(`malformed event: ${text.slice(0, 200)}`);
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+function isObjectOrNull(value: unknown): boolean {
+  return value === null || (typeof value === "object" && !Array.isArray(value));
 }
 
 function isId(value: unknown): value is number {

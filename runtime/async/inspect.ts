@@ -50,7 +50,7 @@ export interface PendingEvent {
   readonly partition: number;
   /** The entity name, e.g. `Order`. */
   readonly entity: string | undefined;
-  readonly op: "insert" | "update" | "delete" | undefined;
+  readonly op: "insert" | "update" | "delete" | "log" | undefined;
   /** The id of the changed row. */
   readonly rowId: number | undefined;
   /** The event as queued (JSON). */
@@ -60,7 +60,7 @@ export interface PendingEvent {
 type StreamEntry = [id: string, fields: string[]];
 type PipelineResult = [error: Error | null, result: unknown][];
 
-const OPS = { i: "insert", u: "update", d: "delete" } as const;
+const OPS = { i: "insert", u: "update", d: "delete", l: "log" } as const;
 
 /** The state of every queue of the engine, sorted by queue name and Redis pool. */
 export async function asyncQueueStatus(engine: Engine<unknown>): Promise<QueueStatus[]> {

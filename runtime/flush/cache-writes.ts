@@ -28,8 +28,11 @@ export interface RowChange {
   readonly columns?: readonly number[];
 }
 
-/** Commands to add to the MULTI of a Redis pool for one entity's rows (flushAsync's queued events). */
-export type ExtraCommands = (change: EntityChanges, rows: readonly RowChange[]) => { readonly pool: RedisPool; readonly append: (tx: ChainableCommander) => void };
+/** Commands to add to the MULTI of a Redis pool for one entity's rows (queued events), or undefined for none. */
+export type ExtraCommands = (
+  change: EntityChanges,
+  rows: readonly RowChange[],
+) => { readonly pool: RedisPool; readonly append: (tx: ChainableCommander) => void } | undefined;
 
 /**
  * Applies the committed `changes` to every cache: one MULTI per Redis pool (with `extra` commands
@@ -53,10 +56,8 @@ export async function writeCaches(
   for (const change of changes) {
     const runtime = change.runtime as EntityRuntime;
     const rows = rowChanges(change);
-    if (options.extra !== undefined) {
-      const { pool, append } = options.extra(change, rows);
-      extras.set(pool, [...(extras.get(pool) ?? []), append]);
-    }
+    const extra = options.extra?.(change, rows);
+    if (extra !== undefined) extras.set(extra.pool, [...(extras.get(extra.pool) ?? []), extra.append]);
     if (runtime.rows !== undefined) rowWrites(runtime, rows, batchFor(runtime.rows));
     lookupWrites(runtime, rows, () => batchFor(runtime.lookups));
     const local = runtime.local;

@@ -1,9 +1,11 @@
 /**
  * `orm.flush()`: validate, run each pool's statements (in one transaction when there is more
- * than one), then write the caches. Caches change only after COMMIT; a failure leaves the
- * context's uncommitted changes in place for a retry.
+ * than one), then write the caches and queue the rows of `@log` tables. Caches change only after
+ * COMMIT; a failure leaves the context's uncommitted changes in place for a retry.
  */
+import { appendLogEvents } from "../async/log-events.js";
 import type { OrmContext } from "../context.js";
+import type { EntityRuntime } from "../entity-runtime.js";
 import { CacheWriteError } from "../errors.js";
 import type { MysqlPool } from "../mysql-pool.js";
 import { writeCaches } from "./cache-writes.js";
@@ -36,9 +38,18 @@ export async function flushContext(context: OrmContext): Promise<void> {
   }
   if (committed.length > 0) {
     try {
+      const date = new Date();
       await writeCaches(
         committed.flatMap((c) => c.entities),
         (ids) => context.engine.invalidation.publish(ids),
+        {
+          // Log-table rows are queued with the cache writes; a consumer inserts them.
+          extra: (change, rows) => {
+            const runtime = change.runtime as EntityRuntime;
+            if (runtime.descriptor.logTable === undefined) return undefined;
+            return { pool: runtime.lookups, append: (tx) => appendLogEvents(tx, runtime, rows, context.meta, date) };
+          },
+        },
       );
     } catch (error) {
       failure ??= error instanceof CacheWriteError ? new CacheWriteError(`MySQL committed, but ${error.message}`, error.cause) : error;

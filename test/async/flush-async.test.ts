@@ -31,7 +31,8 @@ describe("flushAsync", () => {
     expect((await reader.category.getAll()).map((c) => c.id)).toEqual([cars.id]);
 
     const result = await consumeAsyncFlushEvents(engine, { block: false });
-    expect(result).toEqual({ applied: 2, deadLettered: 0 });
+    // The two rows, and the log row of Product (`@log`).
+    expect(result).toEqual({ applied: 3, deadLettered: 0 });
     expect(await h.rows("SELECT ID, title, price, stock, category FROM Product")).toEqual([
       { ID: product.id, title: "Model T", price: "10.00", stock: 3, category: cars.id },
     ]);

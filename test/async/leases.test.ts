@@ -43,9 +43,10 @@ async function engine(databases: Databases = db, namespace?: string): Promise<En
   return e;
 }
 
-async function pending(tag = Q): Promise<number> {
+/** Events waiting in a namespace's queues `default` and `audit` (which carries Customer's log rows). */
+async function pending(namespace = "shop"): Promise<number> {
   let total = 0;
-  for (let p = 0; p < PARTITIONS; p++) total += await redis.xlen(`${tag}:${p}`);
+  for (const queue of ["default", "audit"]) for (let p = 0; p < PARTITIONS; p++) total += await redis.xlen(`${queueTag(namespace, queue)}:${p}`);
   return total;
 }
 
@@ -54,8 +55,9 @@ function recordOffsets(e: Engine<Orm>): { at: number; queue: string; partition: 
   const saved: { at: number; queue: string; partition: number; lastId: string }[] = [];
   e.onQuery((event) => {
     if (event.source === "mysql" && event.error === undefined && event.query.startsWith("INSERT INTO") && event.query.includes(OFFSETS_TABLE)) {
-      const [queue, partition, lastId] = event.params as [string, number, string];
-      saved.push({ at: Date.now(), queue, partition, lastId });
+      // One save moves the offsets of every partition of its transaction: (queue, partition, last_id) each.
+      const params = event.params as (string | number)[];
+      for (let i = 0; i < params.length; i += 3) saved.push({ at: Date.now(), queue: params[i] as string, partition: params[i + 1] as number, lastId: params[i + 2] as string });
     }
   });
   return saved;
@@ -301,20 +303,19 @@ describe("two namespaces on one Redis", () => {
     cleanups.push(() => db2.drop());
     const shop = await engine(db);
     const other = await engine(db2, "other");
-    const otherTag = queueTag("other", "default");
 
     const shopWork = new Workload(shop, random(41), ["brand", "customer", "orderLine"]);
     const otherWork = new Workload(other, random(42), ["brand", "customer", "orderLine"]);
     await shopWork.produce(300);
     await otherWork.produce(200);
-    expect(await pending(Q)).toBe(shopWork.events);
-    expect(await pending(otherTag)).toBe(otherWork.events);
+    expect(await pending("shop")).toBe(shopWork.events);
+    expect(await pending("other")).toBe(otherWork.events);
     expect(await redis.exists(`other:{ids}:default:brands`)).toBe(1);
 
     // The other application's consumer applies its own events only.
     expect(await other.consumeAsyncFlushEvents({ block: false })).toEqual({ applied: otherWork.events, deadLettered: 0 });
-    expect(await pending(Q)).toBe(shopWork.events);
-    expect(await pending(otherTag)).toBe(0);
+    expect(await pending("shop")).toBe(shopWork.events);
+    expect(await pending("other")).toBe(0);
     await otherWork.verifyMysql(db2);
     expect(await db.rows("SELECT COUNT(*) AS n FROM brands")).toEqual([{ n: 0 }]);
 
@@ -324,7 +325,7 @@ describe("two namespaces on one Redis", () => {
     const queuedBefore = otherWork.events;
     await otherWork.produce(200);
     const queuedWhileBlocking = otherWork.events - queuedBefore;
-    await waitFor("both applications' queues to drain", async () => (await pending(Q)) === 0 && (await pending(otherTag)) === 0, 15_000, 20);
+    await waitFor("both applications' queues to drain", async () => (await pending("shop")) === 0 && (await pending("other")) === 0, 15_000, 20);
     const leases = (await redis.keys("*:lease")).filter((k) => k.includes("{q:"));
     expect(leases.some((k) => k.startsWith("shop:{q:"))).toBe(true);
     expect(leases.some((k) => k.startsWith("other:{q:"))).toBe(true);
@@ -335,8 +336,13 @@ describe("two namespaces on one Redis", () => {
 
     await shopWork.verifyMysql(db);
     await otherWork.verifyMysql(db2);
-    await expectQueueDrained(redis, db, "shop", "default");
-    await expectQueueDrained(redis, db2, "other", "default");
+    await shopWork.verifyLogs(db);
+    await otherWork.verifyLogs(db2);
+    for (const [work, database, namespace] of [[shopWork, db, "shop"], [otherWork, db2, "other"]] as const) {
+      await expectQueueDrained(redis, database, namespace, "default");
+      await expectQueueDrained(redis, database, namespace, "audit", database.names.audit);
+      expect(work.logged.size).toBeGreaterThan(0);
+    }
     await shopWork.verifyBrandCache(redis, "shop");
     await otherWork.verifyBrandCache(redis, "other");
   });

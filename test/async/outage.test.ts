@@ -58,9 +58,12 @@ async function engine(mysqlServer = MYSQL_SERVER): Promise<Engine<Orm>> {
   return e;
 }
 
+/** Every queue the workload fills: Customer's log rows go through the audit pool's queue. */
+const QUEUES = ["default", "orders", "audit"];
+
 async function pending(): Promise<number> {
   let total = 0;
-  for (const queue of ["default", "orders"]) for (let p = 0; p < PARTITIONS; p++) total += await redis.xlen(`${queueTag("shop", queue)}:${p}`);
+  for (const queue of QUEUES) for (let p = 0; p < PARTITIONS; p++) total += await redis.xlen(`${queueTag("shop", queue)}:${p}`);
   return total;
 }
 
@@ -74,7 +77,8 @@ async function mysqlRowCount(): Promise<number> {
 
 async function expectAllApplied(work: Workload): Promise<void> {
   await work.verifyMysql(db);
-  for (const queue of ["default", "orders"]) await expectQueueDrained(redis, db, "shop", queue);
+  await work.verifyLogs(db);
+  for (const queue of QUEUES) await expectQueueDrained(redis, db, "shop", queue, queue === "audit" ? db.names.audit : undefined);
   await work.verifyBrandCache(redis);
 }
 

@@ -349,8 +349,9 @@ export interface ConsumerConfig {
   /** Print one `offset` line per offset the consumer saves (queue, partition, last id). */
   readonly logOffsets?: boolean;
   /**
-   * SIGKILL itself at an exact instant of its `batch`-th batch (1-based): "before-commit" once the
-   * batch's rows and offset are written but before COMMIT is sent, "after-commit" as soon as
+   * SIGKILL itself at an exact instant of its `batch`-th transaction (1-based; with `workers: 1`
+   * each transaction holds one batch): "before-commit" once the batch's rows and offset are
+   * written but before COMMIT is sent, "after-commit" as soon as
    * COMMIT succeeded (before the stream is trimmed). "freeze-before-commit": SIGSTOP itself
    * there instead (a process paused by GC, swap or a VM freeze); the test SIGCONTs it.
    */

@@ -52,8 +52,10 @@ const TABLES: Record<Kind, { sql: string; expected: (r: Row) => Row }> = {
 export class Workload {
   /** The rows MySQL must hold once every event is applied, per kind, by id. */
   readonly model: Record<Kind, Map<number, Row>> = { brand: new Map(), customer: new Map(), orderLine: new Map(), order: new Map() };
-  /** Row changes queued (one event each). */
+  /** Events queued: one per row change, plus one log-table row per change of a Customer (`@log("audit")`). */
   events = 0;
+  /** Customer id → log rows its changes add to `_log_Customer`. */
+  readonly logged = new Map<number, number>();
   counts = { insert: 0, update: 0, delete: 0 };
   private seq = 0;
 
@@ -112,8 +114,15 @@ export class Workload {
         this.counts[existed ? "update" : "insert"]++;
       }
     }
-    this.events += staged.length;
+    this.events += staged.length + this.log(staged.map(([kind, id]) => [kind, id]));
     return staged.length;
+  }
+
+  /** Counts the log rows of logged changes; returns how many events they add. */
+  private log(changes: readonly (readonly [Kind, number])[]): number {
+    const logged = changes.filter(([kind]) => kind === "customer");
+    for (const [, id] of logged) this.logged.set(id, (this.logged.get(id) ?? 0) + 1);
+    return logged.length;
   }
 
   /** One flushAsync inserting one row of each kind (seeds every id counter). */
@@ -123,7 +132,7 @@ export class Workload {
     for (const kind of this.kinds) rows.push([kind, await this.insert(orm, kind)]);
     await orm.flushAsync();
     for (const [kind, row] of rows) this.model[kind].set(row.id as number, row);
-    this.events += rows.length;
+    this.events += rows.length + this.log(rows.map(([kind, row]) => [kind, row.id as number]));
     this.counts.insert += rows.length;
   }
 
@@ -235,6 +244,17 @@ export class Workload {
     }
     if (problems.length > 0) throw new Error(`MySQL differs from the flushAsync'd writes (${problems.length} rows):\n  ${problems.slice(0, 15).join("\n  ")}`);
     return { rows };
+  }
+
+  /** `_log_Customer` holds exactly one row per queued change of each Customer: none lost, none twice. */
+  async verifyLogs(db: Databases): Promise<{ rows: number }> {
+    const actual = await db.rows(`SELECT EntityID AS id, COUNT(*) AS n FROM \`${db.names.audit}\`.\`_log_Customer\` GROUP BY EntityID`);
+    const got = new Map(actual.map((r) => [Number(r.id), Number(r.n)]));
+    const problems = [...new Set([...got.keys(), ...this.logged.keys()])]
+      .filter((id) => got.get(id) !== this.logged.get(id))
+      .map((id) => `Customer ${id}: ${got.get(id) ?? 0} log rows, expected ${this.logged.get(id) ?? 0}`);
+    if (problems.length > 0) throw new Error(`_log_Customer differs (${problems.length} customers):\n  ${problems.slice(0, 15).join("\n  ")}`);
+    return { rows: [...got.values()].reduce((a, b) => a + b, 0) };
   }
 
   /** The Redis row cache of every Brand ever touched holds its final row (or no live row once deleted), read with plain GET. */

@@ -3,8 +3,10 @@
 import {
   type EntityDescriptor,
   type Frozen,
+  type LogEntry,
   type NewInput,
   type OrmContext,
+  type Pager,
   Repository,
   bindDate,
   checkDate,
@@ -286,5 +288,22 @@ export class BookRepository extends Repository<BookDraft, BookInput, Book> {
    */
   getByCoAuthor(coAuthor: number | null): Promise<Book[]> {
     return this.findMany(4, [coAuthor]);
+  }
+
+  /**
+   * The change log of one Book, oldest first: one entry per insert, update and delete, with the context's meta and the values before and after (changed columns only for updates). Entries appear once a consumer has applied the queued writes.
+   *
+   * Runs, in MySQL pool `logs`:
+   * ```sql
+   * SELECT `ID`, `Date`, `Meta`, `Before`, `After` FROM `_log_Book` WHERE `EntityID` = ? ORDER BY `ID`
+   * ```
+   *
+   * @example
+   * ```ts
+   * const history = await orm.book.getLogs(book.id, { page: 1, size: 50 });
+   * ```
+   */
+  getLogs(id: number, pager?: Pager): Promise<LogEntry[]> {
+    return this.readLogs(id, pager);
   }
 }
