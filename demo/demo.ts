@@ -1,9 +1,8 @@
 /**
  * `npm run demo`: a short tour of the generated API against the local MariaDB and Redis.
- * It creates its own databases (beeorm_demo, beeorm_demo_audit) from generated/schema.sql and
- * uses Redis database 0 under the schema's namespaces, cleared first.
+ * It creates its own empty databases (beeorm_demo, beeorm_demo_audit), creates the tables with
+ * schema sync, and uses Redis database 0 under the schema's namespaces, cleared first.
  */
-import { readFileSync } from "node:fs";
 import mysql from "mysql2/promise";
 import { Redis } from "ioredis";
 import { createEngine, type Orm } from "../generated/index.js";
@@ -54,7 +53,15 @@ async function tour(engine: Engine<Orm>): Promise<void> {
     console.log(`  queries: ${count("mysql")} MySQL, ${count("redis")} Redis, ${count("local")} local cache`);
   };
 
+  await step("schema sync on the empty databases: engine.getAlters(), then applyAlters()", async () => {
+    const alters = await engine.getAlters();
+    await engine.applyAlters(alters);
+    return alters.map((a) => `${a.kind} ${a.pool}.${a.table}`);
+  });
+  await step("…and a second getAlters(): the databases match the schema", async () => (await engine.getAlters()).length);
+
   const orm = engine.newContext();
+  orm.setMeta("user", "demo");
   let carsId = 0;
   let productId = 0;
   await step("create a category and a product, then flush (one transaction, one multi-row INSERT per table)", async () => {
@@ -109,18 +116,18 @@ async function tour(engine: Engine<Orm>): Promise<void> {
     return { brand: brand.id };
   });
   await step("…readers see it at once, from the cache", async () => (await reader.brand.getById(queuedId))?.name);
-  await step("the consumer applies the queued event to MySQL", async () => engine.consumeAsyncFlushEvents({ block: false }));
+  await step("the consumer applies the queued events to MySQL (the brand, and the product's log rows)", async () => engine.consumeAsyncFlushEvents({ block: false }));
+  await step("getLogs: the product's change log (@log), with the context's meta and what changed", async () =>
+    (await reader.product.getLogs(productId)).map((entry) => ({ meta: entry.meta, before: entry.before && Object.keys(entry.before), after: entry.after && Object.keys(entry.after) })),
+  );
 }
 
 async function createDatabases(): Promise<void> {
   const connection = await mysql.createConnection({ uri: SERVER, multipleStatements: true });
   try {
-    const ddl = readFileSync(new URL("../generated/schema.sql", import.meta.url), "utf8");
-    for (const section of ddl.split(/^-- pool: /m).slice(1)) {
-      const pool = section.slice(0, section.indexOf("\n")).trim() as keyof typeof DATABASES;
-      const database = DATABASES[pool];
-      console.log(`creating database ${database} (pool ${pool}) from generated/schema.sql`);
-      await connection.query(`DROP DATABASE IF EXISTS \`${database}\`; CREATE DATABASE \`${database}\`; USE \`${database}\`; ${section.slice(section.indexOf("\n"))}`);
+    for (const database of Object.values(DATABASES)) {
+      console.log(`creating the empty database ${database}`);
+      await connection.query(`DROP DATABASE IF EXISTS \`${database}\`; CREATE DATABASE \`${database}\``);
     }
   } finally {
     await connection.end();
