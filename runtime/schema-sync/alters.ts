@@ -47,14 +47,17 @@ export interface ApplyAltersOptions {
 export async function getAlters(pools: (name: string) => MysqlPool, expected: ReadonlyMap<string, readonly TableSpec[]>): Promise<Alter[]> {
   const databases = new Map<string, LiveDatabase>();
   for (const pool of expected.keys()) databases.set(pool, await readDatabase(pools(pool)));
-  // Pools may share a database: a table is foreign only when no pool on that database owns it.
+  // Pools may share a database: a table is foreign only when no pool on that database owns it, and
+  // a table two pools expect there (the offsets table) is compared once.
   const owned = new Map<string, Set<string>>();
   for (const [pool, tables] of expected) {
-    const identity = databases.get(pool)!.identity;
-    const names = owned.get(identity) ?? new Set<string>();
-    for (const table of tables) names.add(table.name);
-    owned.set(identity, names);
+    const database = databases.get(pool)!;
+    const names = owned.get(database.identity) ?? new Set<string>();
+    // Under lower_case_table_names the live table may spell the name otherwise.
+    for (const table of tables) names.add(database.table(table.name)?.name ?? table.name);
+    owned.set(database.identity, names);
   }
+  const compared = new Set<string>();
   const reported = new Set<string>();
   const alters: Alter[] = [];
   for (const [pool, tables] of expected) {
@@ -76,7 +79,10 @@ export async function getAlters(pools: (name: string) => MysqlPool, expected: Re
       }
     }
     for (const spec of tables) {
-      const live = database.tables.get(spec.name);
+      const live = database.table(spec.name);
+      const key = `${database.identity}\u0000${live?.name ?? spec.name}`;
+      if (compared.has(key)) continue;
+      compared.add(key);
       if (live === undefined) {
         alters.push({ pool, table: spec.name, kind: "create", safe: true, sql: createTableSql(spec), changes: [`create table ${spec.name}`] });
         continue;

@@ -46,6 +46,8 @@ export interface LiveDatabase {
   /** `host:port/database`: pools with the same identity share one database. */
   readonly identity: string;
   readonly tables: ReadonlyMap<string, LiveTable>;
+  /** The table named `name`, matched as the server matches names (without case under lower_case_table_names). */
+  table(name: string): LiveTable | undefined;
 }
 
 const TABLES = "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
@@ -58,8 +60,8 @@ const FOREIGN_KEYS =
 
 /** Everything schema sync needs to know about the database `mysql` connects to. */
 export async function readDatabase(mysql: MysqlPool): Promise<LiveDatabase> {
-  const [server] = await mysql.select("SELECT VERSION(), DATABASE(), @@hostname, @@port", []);
-  const [version, database, host, port] = (server ?? []).map(text);
+  const [server] = await mysql.select("SELECT VERSION(), DATABASE(), @@hostname, @@port, @@lower_case_table_names", []);
+  const [version, database, host, port, lowerCase] = (server ?? []).map(text);
   if (database === undefined) throw new Error(`MySQL pool "${mysql.name}" has no database selected: put one in its URL (mysql://host:3306/name)`);
   const flavor: Flavor = version?.toLowerCase().includes("mariadb") === true ? "mariadb" : "mysql";
   const tables = new Map<string, LiveTable>();
@@ -107,7 +109,10 @@ export async function readDatabase(mysql: MysqlPool): Promise<LiveDatabase> {
     if (last?.name === name) (last.columns as string[]).push(column);
     else table.foreignKeys.push({ name, columns: [column], referencedTable: referenced });
   }
-  return { flavor, identity: `${host}:${port}/${database}`, tables };
+  // With lower_case_table_names 1 or 2 (Windows, macOS), `Product` and `product` are one table.
+  const folded = lowerCase !== "0" ? new Map([...tables.values()].map((t) => [t.name.toLowerCase(), t])) : undefined;
+  const table = (name: string): LiveTable | undefined => (folded === undefined ? tables.get(name) : folded.get(name.toLowerCase()));
+  return { flavor, identity: `${host}:${port}/${database}`, tables, table };
 }
 
 /** information_schema values arrive as strings, numbers or (binary collations) Buffers. */

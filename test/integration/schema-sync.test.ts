@@ -204,6 +204,20 @@ describe("getAlters / applyAlters", () => {
   });
 });
 
+describe("pools sharing one database", () => {
+  it("creates a table both pools expect (the offsets table) once, and reports neither pool's tables as foreign", async () => {
+    const { pool } = await database("sync_shared");
+    const tables = expectedTables(tableOwners(compileExampleSchema()));
+    const alters = await getAlters(() => pool, tables);
+    const created = alters.map((a) => a.table);
+    expect(created.filter((t) => t === "_beeorm_async_offsets")).toHaveLength(1);
+    expect(new Set(created).size).toBe(created.length);
+    expect(alters.every((a) => a.kind === "create")).toBe(true);
+    await applyAlters(() => pool, alters);
+    expect(await getAlters(() => pool, tables)).toEqual([]);
+  });
+});
+
 describe("engine.getAlters()", () => {
   let engine: Engine<Orm>;
   let db: TestDatabase;
