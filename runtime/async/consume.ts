@@ -33,6 +33,12 @@ export interface QueueTarget {
   readonly redis: RedisPool;
   readonly mysql: MysqlPool;
   readonly keys: QueueKeys;
+  /**
+   * The queue's key in the offsets table: its name, as `name@redisPool` outside Redis pool
+   * `default`. Queues of one name in two Redis pools may apply to one MySQL pool (entities of a
+   * pool caching in different Redis pools); their streams are unrelated, so are their offsets.
+   */
+  readonly offsetKey: string;
 }
 
 interface Partition {
@@ -68,7 +74,8 @@ export function queuesOf(engine: Engine<unknown>): QueueTarget[] {
     if (existing !== undefined && existing.mysql !== mysql) {
       throw new Error(`queue "${name}" holds entities of two MySQL pools (${existing.mysql.name}, ${mysql.name}); give one an @asyncQueue of its own`);
     }
-    queues.set(key, { name, redis, mysql, keys: new QueueKeys(redis.namespace, name) });
+    const offsetKey = redis.name === "default" ? name : `${name}@${redis.name}`;
+    queues.set(key, { name, redis, mysql, keys: new QueueKeys(redis.namespace, name), offsetKey });
   };
   for (const runtime of engine.entityRuntimes()) {
     const { descriptor, lookups } = runtime;
@@ -95,7 +102,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
   const prepared = retrier.run("MySQL", async () => {
     const pools = [...new Set(queues.map((q) => q.mysql))];
     await Promise.all(pools.map((mysql) => mysql.exec(CREATE_OFFSETS_TABLE, [])));
-    return new Map(await Promise.all(queues.map(async (queue) => [queue, await ensureOffsetRows(queue.mysql, queue.name, PARTITIONS)] as const)));
+    return new Map(await Promise.all(queues.map(async (queue) => [queue, await ensureOffsetRows(queue.mysql, queue.offsetKey, PARTITIONS)] as const)));
   });
   prepared.catch(() => undefined); // rethrown where awaited
   let firstOffsets: Map<QueueTarget, Map<number, string>> | undefined;
@@ -126,7 +133,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       const starting = new Set(owned.filter((p) => p.offset === undefined).map((p) => p.queue));
       await Promise.all(
         [...starting].map(async (queue) => {
-          const offsets = known.get(queue) ?? (await retrier.run("MySQL", () => readOffsets(queue.mysql, queue.name)));
+          const offsets = known.get(queue) ?? (await retrier.run("MySQL", () => readOffsets(queue.mysql, queue.offsetKey)));
           for (const p of owned) {
             if (p.queue !== queue || p.offset !== undefined) continue;
             p.offset = offsets.get(p.index) ?? "0-0";
@@ -193,7 +200,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
     let taken = 0;
     while (!signal?.aborted && p.lease.held) {
       if (p.offset === undefined) {
-        p.offset = await retrier.run("MySQL", () => readOffset(queue.mysql, queue.name, p.index));
+        p.offset = await retrier.run("MySQL", () => readOffset(queue.mysql, queue.offsetKey, p.index));
         p.untrimmed = true;
       }
       const after = p.offset;
@@ -257,7 +264,7 @@ export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: 
       if (held.has(rowKey(event)) && !retried) await deadLetter(p, id, text, new Error("held: an earlier event of this row is a dead letter"), undefined);
       else good.push({ id, event, retried });
     }
-    const offset = { queue: queue.name, partition: p.index, expected: after, lastId };
+    const offset = { queue: queue.offsetKey, partition: p.index, expected: after, lastId };
     try {
       const committed = commits.get(queue)!.submit({ events: good.map((g) => g.event), offset });
       handedOver();

@@ -59,6 +59,22 @@ describe("flushAsync", () => {
     expect(await h.rows("SELECT ID, name, country FROM brands ORDER BY ID")).toEqual([{ ID: brand.id, name: "Acme", country: "IT" }]);
   });
 
+  it("keeps the offsets of two queues of one name apart (queue default of Redis pools default and sessions)", async () => {
+    const engine = await h.engine();
+    const orm = engine.newContext();
+    // Review keeps its rows, and so its queue, in Redis pool sessions; Brand in pool default. Both
+    // queues are named after MySQL pool default and apply to it; the review is queued first.
+    const review = await orm.review.new({ product: 1, customer: 1, stars: 5, body: "fine", createdAt: new Date("2024-01-01T00:00:00Z") });
+    await orm.flushAsync();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later stream id for the brand
+    const brands = [];
+    for (let i = 0; i < 16; i++) brands.push(await orm.brand.new({ name: `Queued ${i}` })); // one in every partition
+    await orm.flushAsync();
+    expect(await consumeAsyncFlushEvents(engine, { block: false, workers: 1 })).toEqual({ applied: 17, deadLettered: 0 });
+    expect(await h.rows("SELECT ID, body FROM Review")).toEqual([{ ID: review.id, body: "fine" }]);
+    expect(await h.rows("SELECT COUNT(*) AS n FROM brands WHERE name LIKE 'Queued %'")).toEqual([{ n: 16 }]);
+  });
+
   it("writes nothing when validation fails: no event, no cache entry", async () => {
     const engine = await h.engine();
     const orm = engine.newContext();
