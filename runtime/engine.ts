@@ -9,6 +9,7 @@ import { discardDeadLetters, listDeadLetters, retryDeadLetters, type DeadLetter 
 import { asyncQueueStatus, peekAsyncEvents, type PendingEvent, type QueueStatus } from "./async/inspect.js";
 import type { EntityDescriptor } from "./entity-descriptor.js";
 import { EntityRuntime, type AnyDescriptor } from "./entity-runtime.js";
+import { CacheRepair } from "./flush/cache-repair.js";
 import { IdAllocator } from "./id-allocator.js";
 import { Invalidation } from "./invalidation.js";
 import { Lock, obtainLock } from "./lock.js";
@@ -42,6 +43,8 @@ export class Engine<C = unknown> {
   private readonly byName = new Map<string, EntityRuntime>();
   /** @internal */
   readonly invalidation: Invalidation;
+  /** @internal Drops cache entries a flush could not update while Redis was unreachable. */
+  readonly cacheRepair: CacheRepair;
 
   private readonly contexts: ContextFactory<C>;
 
@@ -70,6 +73,7 @@ export class Engine<C = unknown> {
       this.byName.set(descriptor.name, runtime);
     }
     this.invalidation = new Invalidation(this, defaultRedis, options.redis?.default ?? resolveUrl("redis", "default", schema.redisPools.default!));
+    this.cacheRepair = new CacheRepair((ids) => this.invalidation.publish(ids));
   }
 
   /**
@@ -265,6 +269,7 @@ export class Engine<C = unknown> {
 
   /** Closes every pool; afterwards the process can exit by itself. */
   async close(): Promise<void> {
+    this.cacheRepair.stop();
     await this.invalidation.stop();
     await Promise.all([...this.mysqlPools.values()].map((p) => p.close()));
     await Promise.all([...this.redisPools.values()].map((p) => p.close()));

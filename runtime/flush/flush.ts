@@ -8,7 +8,7 @@ import type { OrmContext } from "../context.js";
 import type { EntityRuntime } from "../entity-runtime.js";
 import { CacheWriteError } from "../errors.js";
 import type { MysqlPool } from "../mysql-pool.js";
-import { writeCaches } from "./cache-writes.js";
+import { rowChanges, writeCaches } from "./cache-writes.js";
 import { needsCurrentRows, readCurrentRows } from "./locked-read.js";
 import { planFlush, type PoolChanges } from "./plan.js";
 import { poolStatements, type Statement } from "./statements.js";
@@ -52,7 +52,10 @@ export async function flushContext(context: OrmContext): Promise<void> {
         },
       );
     } catch (error) {
-      failure ??= error instanceof CacheWriteError ? new CacheWriteError(`MySQL committed, but ${error.message}`, error.cause) : error;
+      // Redis still holds what these rows were before: drop those entries once it answers again.
+      for (const change of committed.flatMap((c) => c.entities)) context.engine.cacheRepair.add(change.runtime as EntityRuntime, rowChanges(change));
+      const message = "the entries it touched are dropped as soon as Redis answers, so reads fall back to MySQL";
+      failure ??= error instanceof CacheWriteError ? new CacheWriteError(`MySQL committed, but ${error.message}; ${message}`, error.cause) : error;
     }
   }
   if (failure !== undefined) throw failure;
