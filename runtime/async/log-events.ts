@@ -22,7 +22,7 @@ export function logQueueName(descriptor: AnyDescriptor): string | undefined {
 }
 
 /** The log events of an entity's committed (or queued) row changes. */
-export function logEventsOf(descriptor: AnyDescriptor, rows: readonly RowChange[], meta: Readonly<Record<string, string>>, date: Date): LogEvent[] {
+function logEventsOf(descriptor: AnyDescriptor, rows: readonly RowChange[], meta: Readonly<Record<string, string>>, date: Date): LogEvent[] {
   const when = date.toISOString().slice(0, 19).replace("T", " ");
   const metaOrNull = Object.keys(meta).length > 0 ? meta : null;
   const all = descriptor.columns.map((_, i) => i).slice(1);

@@ -70,11 +70,6 @@ export class CacheRepair {
     this.schedule(0);
   }
 
-  /** Resolves once nothing is left to drop (or the engine stopped). */
-  async settled(): Promise<void> {
-    while (!this.stopped && (this.drops.size > 0 || this.invalidated.size > 0)) await (this.running ?? new Promise((resolve) => setTimeout(resolve, 10)));
-  }
-
   /** Stops retrying (the engine closes); what is left stays stale until it expires or is rewritten. */
   stop(): void {
     this.stopped = true;
