@@ -17,7 +17,7 @@ import { idCounterKey, idHighWaterKey } from "./keys.js";
 import { MysqlPool } from "./mysql-pool.js";
 import { QueryLog, type QueryListener } from "./query-log.js";
 import { RedisPool } from "./redis-pool.js";
-import { resolvePoolUrl as resolveUrl, type SchemaDescriptor } from "./schema-descriptor.js";
+import { assertRuntimeApi, resolvePoolUrl as resolveUrl, type SchemaDescriptor } from "./schema-descriptor.js";
 import { applyAlters, getAlters, type Alter, type ApplyAltersOptions } from "./schema-sync/alters.js";
 import { expectedTables } from "./schema-sync/expected.js";
 
@@ -81,6 +81,7 @@ export class Engine<C = unknown> {
    * as `createEngine(options?)`.
    */
   static async create<C>(schema: SchemaDescriptor, contextFactory: (engine: Engine<C>) => C, options: EngineOptions = {}): Promise<Engine<C>> {
+    assertRuntimeApi(schema);
     const engine = new Engine(schema, contextFactory, options);
     try {
       await engine.invalidation.start();
@@ -136,14 +137,14 @@ export class Engine<C = unknown> {
     return obtainLock(this.redis(options.pool), name, ttlMs, options.waitMs ?? 0);
   }
 
-  /** A MySQL pool by name; `.raw` is the mysql2 pool. */
+  /** A MySQL pool by name (its mysql2 pool: `mysqlDriver` in `beeorm/runtime/drivers`). */
   mysql(name = "default"): MysqlPool {
     const pool = this.mysqlPools.get(name);
     if (pool === undefined) throw new Error(`unknown MySQL pool "${name}" (pools: ${[...this.mysqlPools.keys()].join(", ")})`);
     return pool;
   }
 
-  /** A Redis pool by name; `.raw` is the ioredis client. */
+  /** A Redis pool by name (its ioredis client: `redisDriver` in `beeorm/runtime/drivers`). */
   redis(name = "default"): RedisPool {
     const pool = this.redisPools.get(name);
     if (pool === undefined) throw new Error(`unknown Redis pool "${name}" (pools: ${[...this.redisPools.keys()].join(", ")})`);

@@ -79,6 +79,3 @@ export type ReadonlyArrays<T> = T extends (infer U)[] ? readonly U[] : T;
 
 /** An entity as loaders return it: every property read-only, arrays included. */
 export type Frozen<D> = { readonly [K in keyof D]: ReadonlyArrays<D[K]> };
-
-/** The argument of `new()`: every field but `id`, those in `K` (nullable or defaulted) optional. */
-export type NewInput<D, K extends keyof D> = Omit<D, "id" | K> & Partial<Pick<D, K>>;

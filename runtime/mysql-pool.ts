@@ -24,7 +24,10 @@ type Executor = Pool | PoolConnection;
 
 export class MysqlPool implements MysqlSession {
   private readonly pool: Pool;
-  /** The mysql2 promise pool, for raw access (`engine.mysql(name).raw`). */
+  /**
+   * @internal The mysql2 promise pool. Users reach it with `mysqlDriver(engine, name)` from
+   * `beeorm/runtime/drivers`, so that the runtime's public types never load mysql2's typings.
+   */
   readonly raw: PromisePool;
 
   constructor(

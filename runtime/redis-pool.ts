@@ -11,7 +11,10 @@ export interface RedisScript {
 }
 
 export class RedisPool {
-  /** The ioredis client, for raw access (`engine.redis(name).raw`). */
+  /**
+   * @internal The ioredis client. Users reach it with `redisDriver(engine, name)` from
+   * `beeorm/runtime/drivers`, so that the runtime's public types never load ioredis's typings.
+   */
   readonly raw: Redis;
   private readonly scripts = new Set<string>();
 
@@ -72,7 +75,7 @@ export class RedisPool {
     return result;
   }
 
-  /** Queues commands on a MULTI/EXEC transaction and runs it; throws if any command failed. */
+  /** @internal Queues commands on a MULTI/EXEC transaction and runs it; throws if any command failed. */
   async multi(build: (tx: ChainableCommander) => void, description: string): Promise<void> {
     const started = performance.now();
     const tx = this.raw.multi();

@@ -209,12 +209,12 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
     return Number(row?.[0] ?? 0);
   }
 
-  /** @internal The entity whose unique index `position` has these values (in their bound form). */
+  /** For generated repositories: the entity whose unique index `position` has these values (in their bound form). */
   protected findUnique(position: number, values: readonly unknown[]): Promise<E | undefined> {
     return findUnique(this.runtime, position, values, this.log) as unknown as Promise<E | undefined>;
   }
 
-  /** @internal The entities whose index `position` has these values (in their bound form), ordered by id. */
+  /** For generated repositories: the entities whose index `position` has these values (in their bound form), ordered by id. */
   protected findMany(position: number, values: readonly unknown[]): Promise<E[]> {
     return findMany(this.runtime, position, values, this.log) as unknown as Promise<E[]>;
   }
@@ -222,8 +222,6 @@ export class Repository<D extends { id: number }, I, E extends { readonly id: nu
   /**
    * The rows of the entity's `@log` table for one id, oldest first; generated repositories of
    * logged entities expose it as `getLogs`.
-   *
-   * @internal
    */
   protected readLogs(id: number, pager?: Pager): Promise<LogEntry[]> {
     const log = this.descriptor.logTable;

@@ -2,8 +2,6 @@
 import { OutputCache } from "../emit/output-cache.js";
 import { parseArgs, USAGE, UsageError, type CliOptions } from "./args.js";
 import { defaultCacheDir, generate } from "./generate.js";
-import { MIGRATE_USAGE, parseMigrateArgs, runMigrate } from "./migrate.js";
-import { watchSchema } from "./watch.js";
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -25,7 +23,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   try {
-    if (options.watch) return await watchSchema(options, io);
+    // Loaded on demand: a plain generate needs neither chokidar nor (for migrate) mysql2.
+    if (options.watch) return await (await import("./watch.js")).watchSchema(options, io);
     return await generateOnce(options, io);
   } catch (error) {
     return usageFailure(error, io);
@@ -60,6 +59,7 @@ async function generateOnce(options: CliOptions, io: CliIo): Promise<number> {
 }
 
 async function migrateCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const { MIGRATE_USAGE, parseMigrateArgs, runMigrate } = await import("./migrate.js");
   try {
     const options = parseMigrateArgs(argv);
     if (options === undefined) {

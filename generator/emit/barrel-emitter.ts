@@ -2,7 +2,8 @@
 import { StructureKind, VariableDeclarationKind, type ImportDeclarationStructure, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { MysqlPoolModel, RedisPoolModel, UrlValue } from "../model.js";
 import { camelCase, descriptorName, entityModule } from "./names.js";
-import { docs } from "./structure-helpers.js";
+import { RUNTIME_API } from "../../runtime/schema-descriptor.js";
+import { docs, fileHeader } from "./structure-helpers.js";
 
 export interface BarrelFileInput {
   readonly entities: readonly string[];
@@ -15,7 +16,7 @@ export interface BarrelFileInput {
 /** Builds the structure of `index.ts`. */
 export function barrelFileStructure(input: BarrelFileInput): OptionalKind<SourceFileStructure> {
   const statements: (string | StatementStructures)[] = [
-    `// ${input.header}`,
+    fileHeader(input.header),
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: "beeorm/runtime",
@@ -48,7 +49,7 @@ export function barrelFileStructure(input: BarrelFileInput): OptionalKind<Source
       {
         name: "schema",
         type: "SchemaDescriptor",
-        initializer: `{\nmysqlPools: { ${mysql.join(", ")} },\nredisPools: { ${redis.join(", ")} },\nentities: [${input.entities.map(descriptorName).join(", ")}],\n}`,
+        initializer: `{\nruntimeApi: ${RUNTIME_API},\nmysqlPools: { ${mysql.join(", ")} },\nredisPools: { ${redis.join(", ")} },\nentities: [${input.entities.map(descriptorName).join(", ")}],\n}`,
       },
     ],
   });

@@ -1,10 +1,11 @@
 /**
  * `consumer.ts`: the async-flush consumer a user deploys. A few lines that hand the command line
- * to the runtime's `runConsumerCli` with the schema's `createEngine`, under a TSDoc block that
+ * to the runtime's `runConsumerMain` with the schema's `createEngine`, under a TSDoc block that
  * says how to run it, which queues it serves and which environment variables name its pools.
  */
 import { StructureKind, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { MysqlPoolModel, RedisPoolModel } from "../model.js";
+import { fileHeader } from "./structure-helpers.js";
 
 /** One async-flush queue of the schema and the entities whose events it carries. */
 export interface ConsumerQueue {
@@ -24,11 +25,11 @@ export interface ConsumerFileInput {
 /** Builds the structure of `consumer.ts`. */
 export function consumerFileStructure(input: ConsumerFileInput): OptionalKind<SourceFileStructure> {
   const statements: (string | StatementStructures)[] = [
-    `// ${input.header}`,
+    fileHeader(input.header),
     usageDoc(input),
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: "beeorm/runtime", namedImports: ["runConsumerCli"] },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: "beeorm/runtime", namedImports: ["runConsumerMain"] },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: "./index.js", namedImports: ["createEngine"] },
-    "process.exitCode = await runConsumerCli(createEngine, process.argv.slice(2));",
+    "await runConsumerMain(createEngine);",
   ];
   return { statements };
 }

@@ -18,7 +18,7 @@ import { descriptorName, enumValuesName, camelCase } from "./names.js";
 import { entitySql, indexWhere, selectPrefix } from "./sql-emitter.js";
 import { repositoryClass } from "./repository-emitter.js";
 import { tableDdl } from "./table-ddl.js";
-import { docs, helperImports, objectLiteral } from "./structure-helpers.js";
+import { docs, fileHeader, helperImports, objectLiteral } from "./structure-helpers.js";
 
 /** What an entity file depends on; the cache key of its output. */
 export interface EntityFileInput {
@@ -37,17 +37,26 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
   const repositoryCode = (repository.methods ?? []).flatMap((m) => (Array.isArray(m.statements) ? m.statements : [])).join("\n");
   const enumNames = [...new Set(fields.flatMap((f) => (f.type.kind === "enum" || f.type.kind === "set" ? [f.type.enumName] : [])))].sort();
   const statements: (string | StatementStructures)[] = [
-    `// ${header}`,
-    helperImports(`${methods.join("\n")}\n${repositoryCode}`, ["EntityDescriptor", "Frozen", ...(entity.log ? ["LogEntry"] : []), "NewInput", "OrmContext", ...(entity.log ? ["Pager"] : [])], ["Repository"]),
+    fileHeader(header),
+    helperImports(`${methods.join("\n")}\n${repositoryCode}`, ["EntityDescriptor", "Frozen", ...(entity.log ? ["LogEntry"] : []), "OrmContext", ...(entity.log ? ["Pager"] : [])], ["Repository"]),
     ...(enumNames.length > 0
       ? [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: "./enums.js", namedImports: enumNames.flatMap((e) => [`type ${e}`, enumValuesName(e)]) } satisfies ImportDeclarationStructure]
       : []),
     {
       kind: StructureKind.Interface,
+      name: input,
+      isExported: true,
+      docs: docs(`The fields of a new ${name}; the optional ones default as the schema says.`),
+      properties: fields.slice(1).map((f) => ({ name: f.name, hasQuestionToken: isOptionalInput(f), type: draftType(f), docs: docs(fieldDoc(entity, f.name)) })),
+    },
+    {
+      kind: StructureKind.Interface,
       name: draft,
       isExported: true,
+      extends: [input],
       docs: docs(`${capitalize(article(name))} ${name} being created or edited: \`orm.${camelCase(name)}.new()\` and \`edit()\` return one.${entity.doc ? `\n\n${entity.doc}` : ""}`),
-      properties: fields.map((f) => ({ name: f.name, type: draftType(f), docs: docs(fieldDoc(entity, f.name)) })),
+      // The id, and every field the input may leave out: a draft always has them.
+      properties: fields.filter((f, i) => i === 0 || isOptionalInput(f)).map((f) => ({ name: f.name, type: draftType(f), docs: docs(fieldDoc(entity, f.name)) })),
     },
     {
       kind: StructureKind.TypeAlias,
@@ -55,13 +64,6 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
       isExported: true,
       docs: docs(`${capitalize(article(name))} ${name} as loaders return it: read-only, shared with the cache.${entity.doc ? `\n\n${entity.doc}` : ""}`),
       type: `Frozen<${draft}>`,
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      name: input,
-      isExported: true,
-      docs: docs(`The fields of a new ${name}; the optional ones default as the schema says.`),
-      type: `NewInput<${draft}, ${optionalInputs(entity)}>`,
     },
     selectConstant(entity),
     sqlConstant(entity),
@@ -81,11 +83,6 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
     repository,
   ];
   return { statements };
-}
-
-function optionalInputs(entity: EntityModel): string {
-  const names = entity.fields.filter((f) => f.type.kind !== "id" && isOptionalInput(f)).map((f) => JSON.stringify(f.name));
-  return names.length > 0 ? names.join(" | ") : "never";
 }
 
 function fieldDoc(entity: EntityModel, fieldName: string): string {
@@ -151,14 +148,13 @@ function descriptorMethods(entity: EntityModel): string[] {
   const draft = `${entity.name}Draft`;
   const validations = fields.map((f) => validateStatement(entity.name, f)).filter((s): s is string => s !== undefined);
   const changes = fields.map((f, i) => (i === 0 ? "" : `if (${changedCondition(f)}) changed.push(${i});`)).filter((s) => s);
-  const d = descriptorName(entity.name);
-  const doc = (text: string, example: string): string => `/**\n * ${text}\n *\n * @example \`${example}\`\n */\n`;
+  const doc = (text: string): string => `/** ${text} */\n`;
   return [
-    `${doc(`A draft of a new ${entity.name}: the input over the schema's defaults (what \`new()\` returns).`, `${d}.create(id, input)`)}create(id, input) {\n return { id, ${fields.slice(1).map((f) => `${f.name}: ${createExpression(f)}`).join(", ")} };\n}`,
-    `${doc("Checks every field and normalises it in place (rounding, truncation); throws ValidationError. Flush calls it first.", `${d}.validate(draft)`)}validate(d) {\n${validations.join("\n")}\n}`,
-    `${doc("The row in column order, as bound to SQL and cached in Redis.", `${d}.toRow(entity)`)}toRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
-    `${doc("An entity from a mysql2 row or a cached row.", `${d}.fromRow(row)`)}fromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
-    `${doc("Positions of the columns that differ between two versions (an update writes only those).", `${d}.changes(before, after)`)}changes(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
+    `${doc(`A draft of a new ${entity.name}: the input over the schema's defaults (what \`new()\` returns).`)}create(id, input) {\n return { id, ${fields.slice(1).map((f) => `${f.name}: ${createExpression(f)}`).join(", ")} };\n}`,
+    `${doc("Checks and normalises every field in place (rounding, truncation); throws ValidationError.")}validate(d) {\n${validations.join("\n")}\n}`,
+    `${doc("The row in column order, as bound to SQL and cached in Redis.")}toRow(e) {\n return [${fields.map(toRowExpression).join(", ")}];\n}`,
+    `${doc("An entity from a mysql2 row or a cached row.")}fromRow(r): ${draft} {\n return { ${fields.map((f, i) => `${f.name}: ${fromRowExpression(f, i)}`).join(", ")} };\n}`,
+    `${doc("Positions of the columns that differ between two versions (an update writes only those).")}changes(a, b) {\n const changed: number[] = [];\n${changes.join("\n")}\n return changed;\n}`,
   ];
 }
 

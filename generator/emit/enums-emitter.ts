@@ -2,7 +2,7 @@
 import { StructureKind, VariableDeclarationKind, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
 import type { EnumModel } from "../model.js";
 import { enumValuesName } from "./names.js";
-import { docs } from "./structure-helpers.js";
+import { docs, fileHeader } from "./structure-helpers.js";
 
 export interface EnumsFileInput {
   readonly enums: readonly EnumModel[];
@@ -11,7 +11,7 @@ export interface EnumsFileInput {
 
 /** Builds the structure of `enums.ts`. */
 export function enumsFileStructure({ enums, header }: EnumsFileInput): OptionalKind<SourceFileStructure> {
-  const statements: (string | StatementStructures)[] = [`// ${header}`];
+  const statements: (string | StatementStructures)[] = [fileHeader(header)];
   for (const e of enums) {
     const entries = e.values.map((v) => `${/^[A-Za-z_$][\w$]*$/.test(v) ? v : JSON.stringify(v)}: ${JSON.stringify(v)}`);
     statements.push(

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { RUNTIME_API } from "../../runtime/schema-descriptor.js";
 
 export class OutputCache {
   private readonly memory = new Map<string, string>();
@@ -55,6 +56,7 @@ export function generatorFingerprint(): string {
   }
   const prettierPackage = createRequire(import.meta.url).resolve("prettier/package.json");
   hash.update(readFileSync(prettierPackage));
+  hash.update(`runtime API ${RUNTIME_API}`); // written into index.ts
   fingerprint = hash.digest("hex").slice(0, 16);
   return fingerprint;
 }

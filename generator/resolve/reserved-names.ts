@@ -25,7 +25,7 @@ const GLOBALS = new Set(
 /** Names generated code imports from the runtime or declares in index.ts. */
 const GENERATED = new Set(
   (
-    "Engine EngineOptions Orm OrmContext Repository EntityDescriptor SchemaDescriptor Frozen NewInput schema " +
+    "Engine EngineOptions Orm OrmContext Repository EntityDescriptor SchemaDescriptor Frozen schema " +
     "createEngine ValidationError DuplicateKeyError QueryError"
   ).split(" "),
 );

@@ -32,15 +32,29 @@ const PROCESS_IO: ConsumerCliIo = {
 type AnyEngine = Engine<unknown>;
 
 /**
- * Runs the consumer command line `argv` (without node and the script) and resolves to the exit
- * code: 0 ok, 1 failure, 2 usage error. Generated `consumer.ts` calls it with the schema's
- * `createEngine`, so pools come from the schema's env() variables and URLs.
+ * The body of generated `consumer.ts`: runs this process's command line (runConsumerCli) and sets
+ * its exit code. Generated code calls it rather than reading `process` itself, so that it type-checks
+ * without Node's typings.
  *
  * @example
  * ```ts
- * import { runConsumerCli } from "beeorm/runtime";
+ * import { runConsumerMain } from "beeorm/runtime";
  * import { createEngine } from "./index.js";
- * process.exitCode = await runConsumerCli(createEngine, process.argv.slice(2));
+ * await runConsumerMain(createEngine);
+ * ```
+ */
+export async function runConsumerMain(createEngine: () => Promise<AnyEngine>): Promise<void> {
+  process.exitCode = await runConsumerCli(createEngine, process.argv.slice(2));
+}
+
+/**
+ * Runs the consumer command line `argv` (without node and the script) and resolves to the exit
+ * code: 0 ok, 1 failure, 2 usage error. Pools come from `createEngine`, the schema's: its env()
+ * variables and URLs.
+ *
+ * @example
+ * ```ts
+ * const code = await runConsumerCli(createEngine, ["status"]);
  * ```
  */
 export async function runConsumerCli(createEngine: () => Promise<AnyEngine>, argv: readonly string[], io: ConsumerCliIo = PROCESS_IO): Promise<number> {

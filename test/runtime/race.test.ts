@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueryEvent } from "beeorm/runtime";
+import { redisDriver } from "beeorm/runtime/drivers";
 import { encodeIndexKey } from "../../runtime/index-keys.js";
 import type { Both, Orm } from "../fixtures/matrix/generated/index.js";
 import { eventually, openHarness, Recorder, type Harness, type MatrixEngine } from "./harness.js";
@@ -73,7 +74,7 @@ function holdFillAfter(engine: MatrixEngine, match: (e: QueryEvent) => boolean):
   const stop = engine.onQuery((event) => {
     if (event.source !== "mysql" || !match(event)) return;
     stop();
-    void engine.redis().raw.blpop(gate, 10).catch(() => undefined);
+    void redisDriver(engine).blpop(gate, 10).catch(() => undefined);
     reached();
   });
   const timeout = new Promise<void>((_, reject) => {

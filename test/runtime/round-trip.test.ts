@@ -4,6 +4,7 @@
  * All of them must equal the draft as flush normalised it (rounded, truncated, reordered).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mysqlDriver, redisDriver } from "beeorm/runtime/drivers";
 import type { Everything, EverythingDraft, EverythingInput } from "../fixtures/matrix/generated/index.js";
 import { openHarness, type Harness } from "./harness.js";
 
@@ -500,5 +501,16 @@ describe("updates", () => {
     expect(await h.engine.newContext().everything.getById(d.id)).toEqual(d);
     await h.coldCaches();
     expect(await h.engine.newContext().everything.getById(d.id)).toEqual(d);
+  });
+});
+
+describe("drivers (beeorm/runtime/drivers)", () => {
+  it("mysqlDriver and redisDriver are the engine's own mysql2 pool and ioredis client", async () => {
+    const [rows] = await mysqlDriver(h.engine).query("SELECT `name` FROM `Parent` WHERE `ID` = ?", [parent]);
+    expect(rows).toEqual([{ name: "p" }]);
+    // The ioredis client of pool "default": it sees the row the flush cached in this test's DB.
+    await h.engine.newContext().parent.getById(parent);
+    expect(JSON.parse((await redisDriver(h.engine).get(h.keys("Parent").row(parent)))!)).toEqual([parent, "p"]);
+    expect(() => redisDriver(h.engine, "nope")).toThrow('unknown Redis pool "nope" (pools: default)');
   });
 });
