@@ -4,6 +4,7 @@
  */
 import { resolve, sep } from "node:path";
 import { watch } from "chokidar";
+import { loadFormatter } from "../emit/format.js";
 import { OutputCache } from "../emit/output-cache.js";
 import type { CliOptions } from "./args.js";
 import { defaultCacheDir, generate } from "./generate.js";
@@ -55,7 +56,7 @@ export async function watchSchema(options: CliOptions, io: CliIo & { readonly si
 
   await regenerate();
   // Later edits render in this thread: load the printer and the formatter now, not on the first edit.
-  await Promise.all([import("../emit/print.js"), import("prettier")]);
+  await Promise.all([import("../emit/print.js"), loadFormatter()]);
   const insideOut = (path: string): boolean => {
     const absolute = resolve(io.cwd, path);
     return absolute === outDir || absolute.startsWith(outDir + sep);
