@@ -1,14 +1,21 @@
 /**
- * Printer thread of `renderUnits`: prints each unit with ts-morph and posts the text back at once,
- * so that the main thread formats one unit while this one prints the next (loading ts-morph, which
- * loads the TypeScript compiler, happens here too). Once everything is printed it helps format,
- * taking units from the end of the list while the main thread takes them from the start; each
- * unit is claimed once, atomically, in the shared `claims` array.
+ * Printer thread of `renderUnits`. Started early (startPrinter), it loads ts-morph — which loads
+ * the TypeScript compiler — while the main thread reads the schema and loads prettier; then, given
+ * a job, it prints each unit and posts the text back at once, so that the main thread formats one
+ * unit while this one prints the next. Once everything is printed it helps format, taking units
+ * from the end of the list while the main thread takes them from the start; each unit is claimed
+ * once, atomically, in the shared `claims` array.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { loadFormatter } from "./format.js";
 import { printUnit } from "./print.js";
 import type { CodeUnit } from "./render.js";
+
+export interface PrinterJob {
+  readonly units: readonly CodeUnit[];
+  /** One slot per unit: 0 until the main thread or this one claims it. */
+  readonly claims: Int32Array;
+}
 
 export interface PrinterMessage {
   readonly index: number;
@@ -17,15 +24,16 @@ export interface PrinterMessage {
   readonly formatted: boolean;
 }
 
-const { units, claims } = workerData as { units: CodeUnit[]; claims: Int32Array };
 const post = (message: PrinterMessage): void => parentPort!.postMessage(message);
 
-const printed = units.map((unit, index) => {
-  const text = printUnit(unit);
-  post({ index, text, formatted: false });
-  return text;
+parentPort!.once("message", async ({ units, claims }: PrinterJob) => {
+  const printed = units.map((unit, index) => {
+    const text = printUnit(unit);
+    post({ index, text, formatted: false });
+    return text;
+  });
+  const format = await loadFormatter();
+  for (let index = units.length - 1; index >= 0 && Atomics.compareExchange(claims, index, 0, 1) === 0; index--) {
+    post({ index, text: await format(printed[index]!), formatted: true });
+  }
 });
-const format = await loadFormatter();
-for (let index = units.length - 1; index >= 0 && Atomics.compareExchange(claims, index, 0, 1) === 0; index--) {
-  post({ index, text: await format(printed[index]!), formatted: true });
-}

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { loadFormatter } from "./format.js";
 import type { FileUnit } from "./plan.js";
-import type { PrinterMessage } from "./print-worker.js";
+import type { PrinterJob, PrinterMessage } from "./print-worker.js";
 
 export type CodeUnit = Exclude<FileUnit, { kind: "text" }>;
 
@@ -48,13 +48,30 @@ export async function renderUnits(units: readonly CodeUnit[]): Promise<string[]>
   return units.map((_, i) => results[i % workers]![Math.floor(i / workers)]!);
 }
 
+let sparePrinter: Worker | undefined;
+
+/**
+ * Starts the printer thread now, so that it loads ts-morph while this thread reads the schema: for
+ * a run that will likely render much (a cold cache). It does not keep the process alive, and is
+ * used by the next large renderUnits.
+ */
+export function startPrinter(): void {
+  if (sparePrinter !== undefined || !existsSync(fileURLToPath(PRINTER_URL))) return;
+  sparePrinter = new Worker(PRINTER_URL);
+  sparePrinter.unref();
+  sparePrinter.on("error", () => undefined); // reported by the run that uses it
+}
+
 /**
  * Formats, in this thread, each unit's text as the printer thread posts it, from the first unit
  * on; the printer thread formats from the last one on once it has printed them all.
  */
 async function renderPipelined(units: readonly CodeUnit[]): Promise<string[]> {
   const claims = new Int32Array(new SharedArrayBuffer(4 * units.length));
-  const printer = new Worker(PRINTER_URL, { workerData: { units, claims } });
+  const printer = sparePrinter ?? new Worker(PRINTER_URL);
+  sparePrinter = undefined;
+  printer.ref();
+  printer.postMessage({ units, claims } satisfies PrinterJob);
   const format = await loadFormatter();
   const texts: string[] = new Array<string>(units.length);
   let done = 0;
