@@ -14,80 +14,16 @@ import { ReviewRepository, reviewEntity } from "./review.js";
 import { StockMoveRepository, stockMoveEntity } from "./stock-move.js";
 
 export * from "./enums.js";
-
-export {
-  AuditEntryRepository,
-  auditEntryEntity,
-  type AuditEntry,
-  type AuditEntryDraft,
-  type AuditEntryInput,
-} from "./audit-entry.js";
-
-export {
-  BrandRepository,
-  brandEntity,
-  type Brand,
-  type BrandDraft,
-  type BrandInput,
-} from "./brand.js";
-
-export { CartRepository, cartEntity, type Cart, type CartDraft, type CartInput } from "./cart.js";
-
-export {
-  CategoryRepository,
-  categoryEntity,
-  type Category,
-  type CategoryDraft,
-  type CategoryInput,
-} from "./category.js";
-
-export {
-  CustomerRepository,
-  customerEntity,
-  type Customer,
-  type CustomerDraft,
-  type CustomerInput,
-} from "./customer.js";
-
-export {
-  OrderRepository,
-  orderEntity,
-  type Order,
-  type OrderDraft,
-  type OrderInput,
-} from "./order.js";
-
-export {
-  OrderLineRepository,
-  orderLineEntity,
-  type OrderLine,
-  type OrderLineDraft,
-  type OrderLineInput,
-} from "./order-line.js";
-
-export {
-  ProductRepository,
-  productEntity,
-  type Product,
-  type ProductDraft,
-  type ProductInput,
-} from "./product.js";
-
-export {
-  ReviewRepository,
-  reviewEntity,
-  type Review,
-  type ReviewDraft,
-  type ReviewInput,
-} from "./review.js";
-
-export {
-  StockMoveRepository,
-  stockMoveEntity,
-  type StockMove,
-  type StockMoveDraft,
-  type StockMoveInput,
-} from "./stock-move.js";
+export * from "./audit-entry.js";
+export * from "./brand.js";
+export * from "./cart.js";
+export * from "./category.js";
+export * from "./customer.js";
+export * from "./order.js";
+export * from "./order-line.js";
+export * from "./product.js";
+export * from "./review.js";
+export * from "./stock-move.js";
 
 /** The schema's connection pools and entities, as the runtime reads them. */
 export const schema: SchemaDescriptor = {

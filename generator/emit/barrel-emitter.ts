@@ -31,13 +31,8 @@ export function barrelFileStructure(input: BarrelFileInput): OptionalKind<Source
     ),
   ];
   if (input.hasEnums) statements.push({ kind: StructureKind.ExportDeclaration, moduleSpecifier: "./enums.js" });
-  for (const e of input.entities) {
-    statements.push({
-      kind: StructureKind.ExportDeclaration,
-      moduleSpecifier: entityModule(e),
-      namedExports: [`${e}Repository`, descriptorName(e), `type ${e}`, `type ${e}Draft`, `type ${e}Input`],
-    });
-  }
+  // Each entity module exports exactly its own names (X, XDraft, XInput, XRepository, xEntity).
+  for (const e of input.entities) statements.push({ kind: StructureKind.ExportDeclaration, moduleSpecifier: entityModule(e) });
   const mysql = input.mysqlPools.map((p) => `${JSON.stringify(p.name)}: { ${poolUrl(p.url)} }`);
   const redis = input.redisPools.map((p) => `${JSON.stringify(p.name)}: { ${poolUrl(p.url)}, namespace: ${JSON.stringify(p.namespace)} }`);
   statements.push({

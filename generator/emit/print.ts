@@ -24,17 +24,18 @@ function structureOf(unit: Exclude<FileUnit, { kind: "text" }>): OptionalKind<So
   }
 }
 
-/** Separates top-level declarations by a blank line, as a person would. */
+/** Separates top-level declarations by a blank line, as a person would; runs of imports, and of re-exports, stay together. */
 function spaced(structure: OptionalKind<SourceFileStructure>): OptionalKind<SourceFileStructure> {
   const statements = structure.statements;
   if (!Array.isArray(statements)) return structure;
   const out: typeof statements = [];
+  let previousKind: StructureKind | undefined;
   for (const statement of statements) {
-    const isImport = typeof statement === "object" && statement !== null && "kind" in statement && statement.kind === StructureKind.ImportDeclaration;
-    const previous = out[out.length - 1];
-    const previousIsImport = typeof previous === "object" && previous !== null && "kind" in previous && previous.kind === StructureKind.ImportDeclaration;
-    if (out.length > 0 && !(isImport && previousIsImport)) out.push(blankLine);
+    const kind = typeof statement === "object" && statement !== null && "kind" in statement ? statement.kind : undefined;
+    const grouped = kind === previousKind && (kind === StructureKind.ImportDeclaration || kind === StructureKind.ExportDeclaration);
+    if (out.length > 0 && !grouped) out.push(blankLine);
     out.push(statement);
+    previousKind = kind;
   }
   return { ...structure, statements: out };
 }

@@ -5,8 +5,7 @@ import { Engine, type EngineOptions, OrmContext, type SchemaDescriptor } from "b
 import { FilmRepository, filmEntity } from "./film.js";
 
 export * from "./enums.js";
-
-export { FilmRepository, filmEntity, type Film, type FilmDraft, type FilmInput } from "./film.js";
+export * from "./film.js";
 
 /** The schema's connection pools and entities, as the runtime reads them. */
 export const schema: SchemaDescriptor = {

@@ -6,17 +6,9 @@ import { AuthorRepository, authorEntity } from "./author.js";
 import { BookRepository, bookEntity } from "./book.js";
 import { LoanRepository, loanEntity } from "./loan.js";
 
-export {
-  AuthorRepository,
-  authorEntity,
-  type Author,
-  type AuthorDraft,
-  type AuthorInput,
-} from "./author.js";
-
-export { BookRepository, bookEntity, type Book, type BookDraft, type BookInput } from "./book.js";
-
-export { LoanRepository, loanEntity, type Loan, type LoanDraft, type LoanInput } from "./loan.js";
+export * from "./author.js";
+export * from "./book.js";
+export * from "./loan.js";
 
 /** The schema's connection pools and entities, as the runtime reads them. */
 export const schema: SchemaDescriptor = {

@@ -4,13 +4,7 @@
 import { Engine, type EngineOptions, OrmContext, type SchemaDescriptor } from "beeorm/runtime";
 import { ScalarsRepository, scalarsEntity } from "./scalars.js";
 
-export {
-  ScalarsRepository,
-  scalarsEntity,
-  type Scalars,
-  type ScalarsDraft,
-  type ScalarsInput,
-} from "./scalars.js";
+export * from "./scalars.js";
 
 /** The schema's connection pools and entities, as the runtime reads them. */
 export const schema: SchemaDescriptor = {
