@@ -64,22 +64,17 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
   name: "OrderLine",
   table: "OrderLine",
   mysqlPool: "default",
-  redisCache: "default",
-  localCache: undefined,
-  cacheAll: false,
   asyncQueue: "default",
-  logTable: undefined,
+  redisCache: "default",
   schemaHash: "852f0376ff31",
-  hasBytes: false,
-  columns: ["ID", "order", "product", "quantity", "unitPrice", "discount"],
   ddl: {
     columns: [
-      ["bigint unsigned", false],
-      ["bigint unsigned", false],
-      ["bigint unsigned", false],
-      ["smallint unsigned", false, "1"],
-      ["decimal(10,2) unsigned", false],
-      ["float unsigned", true],
+      ["ID", "bigint unsigned", false],
+      ["order", "bigint unsigned", false],
+      ["product", "bigint unsigned", false],
+      ["quantity", "smallint unsigned", false, "1"],
+      ["unitPrice", "decimal(10,2) unsigned", false],
+      ["discount", "float unsigned", true],
     ],
     keys: [
       ["order", false, ["order"]],
@@ -88,20 +83,8 @@ export const orderLineEntity: EntityDescriptor<OrderLineDraft, OrderLineInput> =
   },
   sql: orderLineSql,
   indexes: [
-    {
-      name: "order",
-      unique: false,
-      cached: true,
-      columns: [1],
-      where: "`order` = ? ORDER BY `ID`",
-    },
-    {
-      name: "product",
-      unique: false,
-      cached: false,
-      columns: [2],
-      where: "`product` = ? ORDER BY `ID`",
-    },
+    { name: "order", cached: true, columns: [1], where: "`order` = ? ORDER BY `ID`" },
+    { name: "product", columns: [2], where: "`product` = ? ORDER BY `ID`" },
   ],
   /** A draft of a new OrderLine: the input over the schema's defaults (what `new()` returns). */
   create(id, input) {

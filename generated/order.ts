@@ -67,22 +67,17 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
   name: "Order",
   table: "orders",
   mysqlPool: "default",
-  redisCache: "default",
-  localCache: undefined,
-  cacheAll: false,
   asyncQueue: "orders",
-  logTable: undefined,
+  redisCache: "default",
   schemaHash: "da8edb906595",
-  hasBytes: false,
-  columns: ["ID", "customer", "state", "total", "placedAt", "note"],
   ddl: {
     columns: [
-      ["bigint unsigned", false],
-      ["bigint unsigned", false],
-      ["enum('new','paid','shipped','delivered','cancelled')", false, "'paid'"],
-      ["decimal(12,2) unsigned", false],
-      ["datetime", false],
-      ["mediumtext", true],
+      ["ID", "bigint unsigned", false],
+      ["customer", "bigint unsigned", false],
+      ["state", "enum('new','paid','shipped','delivered','cancelled')", false, "'paid'"],
+      ["total", "decimal(12,2) unsigned", false],
+      ["placedAt", "datetime", false],
+      ["note", "mediumtext", true],
     ],
     keys: [
       ["StateByTime", false, ["state", "placedAt"]],
@@ -93,18 +88,11 @@ export const orderEntity: EntityDescriptor<OrderDraft, OrderInput> = {
   indexes: [
     {
       name: "StateByTime",
-      unique: false,
       cached: true,
       columns: [2, 4],
       where: "`state` = ? AND `placedAt` = ? ORDER BY `ID`",
     },
-    {
-      name: "customer",
-      unique: false,
-      cached: true,
-      columns: [1],
-      where: "`customer` = ? ORDER BY `ID`",
-    },
+    { name: "customer", cached: true, columns: [1], where: "`customer` = ? ORDER BY `ID`" },
   ],
   /** A draft of a new Order: the input over the schema's defaults (what `new()` returns). */
   create(id, input) {

@@ -68,7 +68,7 @@ export class Engine<C = unknown> {
         { key: idHighWaterKey(lookups.namespace), member: `${descriptor.mysqlPool}:${descriptor.table}` },
         `SELECT MAX(\`ID\`) FROM \`${descriptor.table.replace(/`/g, "``")}\``,
       );
-      const runtime = new EntityRuntime(descriptor, mysql, rows, lookups, ids, descriptor.hasBytes);
+      const runtime = new EntityRuntime(descriptor, mysql, rows, lookups, ids, descriptor.hasBytes === true);
       this.runtimes.set(descriptor, runtime);
       this.byName.set(descriptor.name, runtime);
     }

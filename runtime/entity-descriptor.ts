@@ -27,35 +27,41 @@ export interface EntitySql {
   readonly deleteByIds: string;
 }
 
-/** An index and its lookup condition. */
+/** An index and its lookup condition. Generated code writes `unique` and `cached` only when true. */
 export interface IndexDescriptor {
   readonly name: string;
-  readonly unique: boolean;
-  readonly cached: boolean;
-  /** Column positions (into `EntityDescriptor.columns`), in index order. */
+  readonly unique?: boolean;
+  /** `@cached`: lookups by it are cached in Redis. */
+  readonly cached?: boolean;
+  /** Column positions (into the row, see `columnNames`), in index order. */
   readonly columns: readonly number[];
   /** What follows `WHERE ` in a lookup: nullable columns compared with `<=>`, ordered by id. */
   readonly where: string;
 }
 
-/** Everything the runtime needs about one entity. `D` is its draft (mutable) type, `I` the input of `new()`. */
+/**
+ * Everything the runtime needs about one entity. `D` is its draft (mutable) type, `I` the input of
+ * `new()`. Generated code leaves out the optional properties that keep their default (absent,
+ * false).
+ */
 export interface EntityDescriptor<D extends { id: number }, I = Partial<D>> {
   readonly name: string;
   readonly table: string;
   readonly mysqlPool: string;
-  readonly redisCache: string | undefined;
-  /** undefined = no local cache; 0 = unbounded. */
-  readonly localCache: number | undefined;
-  readonly cacheAll: boolean;
+  /** The Redis pool rows are cached in (`@redisCache`); absent: none. */
+  readonly redisCache?: string;
+  /** Entries of the local cache (`@localCache`), 0 = unbounded; absent: none. */
+  readonly localCache?: number;
+  /** `@cacheAll`: the set of every id is cached. */
+  readonly cacheAll?: boolean;
   readonly asyncQueue: string;
-  readonly logTable: { readonly table: string; readonly mysqlPool: string } | undefined;
+  /** The `@log` table and its MySQL pool; absent: none. */
+  readonly logTable?: { readonly table: string; readonly mysqlPool: string };
   /** Changes whenever the column layout changes; versions cached rows. */
   readonly schemaHash: string;
   /** True when a column holds bytes: readers then get copies, since byte arrays cannot be frozen. */
-  readonly hasBytes: boolean;
-  /** Column names, `ID` first. */
-  readonly columns: readonly string[];
-  /** The table as schema sync expects it: each column's type, nullability and default, and the keys. */
+  readonly hasBytes?: boolean;
+  /** The table as schema sync expects it: each column's name, type, nullability and default, in row order, and the keys. */
   readonly ddl: TableDdl;
   readonly sql: EntitySql;
   readonly indexes: readonly IndexDescriptor[];
@@ -79,3 +85,15 @@ export type ReadonlyArrays<T> = T extends (infer U)[] ? readonly U[] : T;
 
 /** An entity as loaders return it: every property read-only, arrays included. */
 export type Frozen<D> = { readonly [K in keyof D]: ReadonlyArrays<D[K]> };
+
+const names = new WeakMap<TableDdl, readonly string[]>();
+
+/** The column names of an entity in row order, `ID` first (from its descriptor's `ddl`). */
+export function columnNames(descriptor: { readonly ddl: TableDdl }): readonly string[] {
+  let columns = names.get(descriptor.ddl);
+  if (columns === undefined) {
+    columns = descriptor.ddl.columns.map(([name]) => name);
+    names.set(descriptor.ddl, columns);
+  }
+  return columns;
+}

@@ -12,7 +12,7 @@ export type { Pager } from "./where.js";
 export type { LogEntry } from "./logs.js";
 export { FrozenDate } from "./frozen.js";
 export { expandIn, expandInsert, insertRowsSql, updateSql } from "./sql-list.js";
-export type { EntityDescriptor, EntitySql, Frozen, IndexDescriptor, ReadonlyArrays } from "./entity-descriptor.js";
+export { columnNames, type EntityDescriptor, type EntitySql, type Frozen, type IndexDescriptor, type ReadonlyArrays } from "./entity-descriptor.js";
 export { RUNTIME_API, type SchemaDescriptor, type PoolUrl } from "./schema-descriptor.js";
 export * from "./validate.js";
 export * from "./convert.js";

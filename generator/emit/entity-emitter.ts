@@ -120,23 +120,26 @@ function withSelect(entity: EntityModel, text: string): string {
 }
 
 function descriptorProperties(entity: EntityModel): string[] {
-  const columns = entity.fields.map((f) => f.column);
   const indexes = entity.indexes.map((index) => {
     const positions = index.fields.map((name) => entity.fields.findIndex((f) => f.name === name));
-    return `{ name: ${JSON.stringify(index.name)}, unique: ${index.unique}, cached: ${index.cached}, columns: [${positions.join(", ")}], where: ${JSON.stringify(indexWhere(entity, index))} }`;
+    const flags = [...(index.unique ? ["unique: true"] : []), ...(index.cached ? ["cached: true"] : [])];
+    return `{ ${[`name: ${JSON.stringify(index.name)}`, ...flags, `columns: [${positions.join(", ")}]`, `where: ${JSON.stringify(indexWhere(entity, index))}`].join(", ")} }`;
   });
+  // Properties at their default (absent, false) are left out.
+  const optional = [
+    ...(entity.redisCache === undefined ? [] : [`redisCache: ${JSON.stringify(entity.redisCache)}`]),
+    ...(entity.localCache === undefined ? [] : [`localCache: ${entity.localCache.limit ?? 0}`]),
+    ...(entity.cacheAll ? ["cacheAll: true"] : []),
+    ...(entity.log === undefined ? [] : [`logTable: { table: ${JSON.stringify(entity.log.table)}, mysqlPool: ${JSON.stringify(entity.log.mysqlPool)} }`]),
+    ...(entity.fields.some((f) => f.type.kind === "bytes") ? ["hasBytes: true"] : []),
+  ];
   return [
     `name: ${JSON.stringify(entity.name)}`,
     `table: ${JSON.stringify(entity.table)}`,
     `mysqlPool: ${JSON.stringify(entity.mysqlPool)}`,
-    `redisCache: ${entity.redisCache === undefined ? "undefined" : JSON.stringify(entity.redisCache)}`,
-    `localCache: ${entity.localCache === undefined ? "undefined" : String(entity.localCache.limit ?? 0)}`,
-    `cacheAll: ${entity.cacheAll}`,
     `asyncQueue: ${JSON.stringify(entity.asyncQueue)}`,
-    `logTable: ${entity.log === undefined ? "undefined" : `{ table: ${JSON.stringify(entity.log.table)}, mysqlPool: ${JSON.stringify(entity.log.mysqlPool)} }`}`,
+    ...optional,
     `schemaHash: ${JSON.stringify(schemaHash(entity))}`,
-    `hasBytes: ${entity.fields.some((f) => f.type.kind === "bytes")}`,
-    `columns: [${columns.map((c) => JSON.stringify(c)).join(", ")}]`,
     `ddl: ${ddlLiteral(entity)}`,
     `sql: ${camelCase(entity.name)}Sql`,
     `indexes: [${indexes.join(", ")}]`,
@@ -158,7 +161,7 @@ function descriptorMethods(entity: EntityModel): string[] {
   ];
 }
 
-/** The descriptor's `ddl`: `[type, nullable, default?]` per column, `[name, unique, columns]` per key. */
+/** The descriptor's `ddl`: `[name, type, nullable, default?]` per column, `[name, unique, columns]` per key. */
 function ddlLiteral(entity: EntityModel): string {
   const { columns, keys } = tableDdl(entity);
   const literal = (value: unknown): string => JSON.stringify(value);

@@ -11,7 +11,7 @@ import { quoteSqlString } from "./names.js";
 export function tableDdl(entity: EntityModel): TableDdl {
   const columnOf = (name: string): string => entity.fields.find((f) => f.name === name)!.column;
   return {
-    columns: entity.fields.map((f) => (f.default === undefined ? [f.mysqlType, f.nullable] : [f.mysqlType, f.nullable, defaultLiteral(f, f.default)])),
+    columns: entity.fields.map((f) => (f.default === undefined ? [f.column, f.mysqlType, f.nullable] : [f.column, f.mysqlType, f.nullable, defaultLiteral(f, f.default)])),
     // A covered reference index is served by the index its field leads: MySQL gets no index of its own.
     keys: entity.indexes.filter((index) => !index.covered).map((index) => [index.name, index.unique, index.fields.map(columnOf)]),
   };
@@ -19,7 +19,7 @@ export function tableDdl(entity: EntityModel): TableDdl {
 
 /** The entity's table as a TableSpec. */
 export function tableSpec(entity: EntityModel): TableSpec {
-  return entityTable(entity.table, entity.fields.map((f) => f.column), tableDdl(entity));
+  return entityTable(entity.table, tableDdl(entity));
 }
 
 /** What the runtime's expectedTables() needs of each entity, straight from the model. */
@@ -27,7 +27,6 @@ export function tableOwners(model: SchemaModel): TableOwner[] {
   return model.entities.map((entity) => ({
     table: entity.table,
     mysqlPool: entity.mysqlPool,
-    columns: entity.fields.map((f) => f.column),
     ddl: tableDdl(entity),
     logTable: entity.log === undefined ? undefined : { table: entity.log.table, mysqlPool: entity.log.mysqlPool },
   }));

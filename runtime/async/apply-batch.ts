@@ -16,6 +16,7 @@ import type { MysqlPool, MysqlSession } from "../mysql-pool.js";
 import { expandIn, insertRowsSql, quoteIdentifier, updateSql } from "../sql-list.js";
 import type { AsyncEvent, LogEvent } from "./events.js";
 import { lockOffsets, saveOffsets } from "./offsets.js";
+import { columnNames } from "../entity-descriptor.js";
 
 const MAX_PLACEHOLDERS = 65_535;
 /** Rows per multi-row INSERT: enough to amortise a statement, small enough to start MySQL early (see applyBatches). */
@@ -125,7 +126,7 @@ export function batchStatements(runtimes: (entity: string) => EntityRuntime | un
       // One run of inserts holds distinct rows (a repeated id fails in any order), so sorting it by
       // id changes nothing but the speed: InnoDB appends ascending keys without splitting pages.
       const run = (events.slice(i, j) as Extract<AsyncEvent, { op: "i" }>[]).sort((a, b) => a.id - b.id);
-      const perStatement = Math.max(1, Math.min(INSERT_ROWS, Math.floor(MAX_PLACEHOLDERS / descriptor.columns.length)));
+      const perStatement = Math.max(1, Math.min(INSERT_ROWS, Math.floor(MAX_PLACEHOLDERS / descriptor.ddl.columns.length)));
       for (let start = 0; start < run.length; start += perStatement) {
         const rows = run.slice(start, start + perStatement).map((e) => bind(e.row));
         statements.push({ sql: insertRowsSql(descriptor.sql.insert), params: [rows] });
@@ -154,7 +155,7 @@ export function batchStatements(runtimes: (entity: string) => EntityRuntime | un
       }
       j = k;
       const columns = [...values.keys()].sort((a, b) => a - b);
-      statements.push({ sql: updateSql(descriptor.sql.update, descriptor.columns, columns), params: [...columns.map((c) => values.get(c)), event.id] });
+      statements.push({ sql: updateSql(descriptor.sql.update, columnNames(descriptor), columns), params: [...columns.map((c) => values.get(c)), event.id] });
     }
     i = j;
   }

@@ -9,6 +9,7 @@
  * the default queue of the log pool.
  */
 import type { ChainableCommander } from "ioredis";
+import { columnNames } from "../entity-descriptor.js";
 import type { AnyDescriptor, EntityRuntime } from "../entity-runtime.js";
 import type { RowChange } from "../flush/cache-writes.js";
 import { encodeEvent, jsonSafe, type LogEvent, type LoggedValues } from "./events.js";
@@ -25,9 +26,10 @@ export function logQueueName(descriptor: AnyDescriptor): string | undefined {
 function logEventsOf(descriptor: AnyDescriptor, rows: readonly RowChange[], meta: Readonly<Record<string, string>>, date: Date): LogEvent[] {
   const when = date.toISOString().slice(0, 19).replace("T", " ");
   const metaOrNull = Object.keys(meta).length > 0 ? meta : null;
-  const all = descriptor.columns.map((_, i) => i).slice(1);
+  const names = columnNames(descriptor);
+  const all = names.map((_, i) => i).slice(1);
   const values = (row: readonly unknown[], positions: readonly number[]): LoggedValues =>
-    Object.fromEntries(positions.map((p) => [descriptor.columns[p]!, jsonSafe(row[p])]));
+    Object.fromEntries(positions.map((p) => [names[p]!, jsonSafe(row[p])]));
   const events: LogEvent[] = [];
   for (const { id, before, after, columns } of rows) {
     // A row that was gone before the statement ran changed nothing, so it is not logged.

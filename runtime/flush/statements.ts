@@ -5,6 +5,7 @@
  */
 import { expandIn, expandInsert, updateSql } from "../sql-list.js";
 import type { PoolChanges } from "./plan.js";
+import { columnNames } from "../entity-descriptor.js";
 
 export interface Statement {
   readonly sql: string;
@@ -26,13 +27,14 @@ export function poolStatements(changes: PoolChanges, maxPacketBytes: number): St
   for (const { runtime, inserts } of changes.entities) {
     const descriptor = runtime.descriptor;
     const rows = inserts.map((e) => descriptor.toRow(e));
-    const perRow = Math.max(1, Math.floor(MAX_PLACEHOLDERS / descriptor.columns.length));
+    const perRow = Math.max(1, Math.floor(MAX_PLACEHOLDERS / descriptor.ddl.columns.length));
     for (const chunk of chunks(rows, perRow, rowBytes, maxPacketBytes)) {
       statements.push({ sql: expandInsert(descriptor.sql.insert, chunk.length), params: chunk.flat() });
     }
   }
   for (const { runtime, updates } of changes.entities) {
-    const { sql, columns: names } = runtime.descriptor;
+    const { sql } = runtime.descriptor;
+    const names = columnNames(runtime.descriptor);
     for (const { draft, columns } of updates) {
       const row = runtime.descriptor.toRow(draft);
       statements.push({ sql: updateSql(sql.update, names, columns), params: [...columns.map((c) => row[c]), draft.id] });

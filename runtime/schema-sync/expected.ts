@@ -3,7 +3,7 @@ import type { EntityDescriptor } from "../entity-descriptor.js";
 import { entityTable, logTable, OFFSETS_TABLE_SPEC, type TableSpec } from "./table-spec.js";
 
 /** The parts of an entity descriptor that say which tables it owns. */
-export type TableOwner = Pick<EntityDescriptor<{ id: number }, never>, "table" | "columns" | "ddl" | "mysqlPool" | "logTable">;
+export type TableOwner = Pick<EntityDescriptor<{ id: number }, never>, "table" | "ddl" | "mysqlPool" | "logTable">;
 
 /**
  * Pool name → its tables, sorted by name. Every pool that holds an entity or a log table also
@@ -17,7 +17,7 @@ export function expectedTables(owners: readonly TableOwner[]): Map<string, Table
     pools.set(pool, tables);
   };
   for (const owner of owners) {
-    add(owner.mysqlPool, entityTable(owner.table, owner.columns, owner.ddl));
+    add(owner.mysqlPool, entityTable(owner.table, owner.ddl));
     if (owner.logTable !== undefined) add(owner.logTable.mysqlPool, logTable(owner.logTable.table));
   }
   for (const tables of pools.values()) tables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -6,15 +6,15 @@
  */
 import { quoteIdentifier } from "../sql-list.js";
 
-/** One column as the descriptor carries it, beside its name in `columns`. */
-export type ColumnDdl = readonly [type: string, nullable: boolean, defaultSql?: string];
+/** One column as the descriptor carries it. */
+export type ColumnDdl = readonly [name: string, type: string, nullable: boolean, defaultSql?: string];
 
 /** One secondary index: its name, whether it is unique, its columns in order. */
 export type KeyDdl = readonly [name: string, unique: boolean, columns: readonly string[]];
 
 /** An entity's table as the descriptor carries it. */
 export interface TableDdl {
-  /** In the order of the descriptor's `columns`, `ID` first. */
+  /** In row order (`toRow`, `fromRow`, the SQL texts), `ID` first. */
   readonly columns: readonly ColumnDdl[];
   readonly keys: readonly KeyDdl[];
 }
@@ -75,12 +75,11 @@ export function keySql(key: KeySpec): string {
   return `${key.unique ? "UNIQUE KEY" : "KEY"} ${quoteIdentifier(key.name)} (${key.columns.map(quoteIdentifier).join(", ")})`;
 }
 
-/** An entity's table from the column names and `ddl` of its descriptor. */
-export function entityTable(name: string, columns: readonly string[], ddl: TableDdl): TableSpec {
-  if (columns.length !== ddl.columns.length) throw new Error(`table ${name}: ${columns.length} column names but ${ddl.columns.length} column definitions`);
+/** An entity's table from the `ddl` of its descriptor. */
+export function entityTable(name: string, ddl: TableDdl): TableSpec {
   return {
     name,
-    columns: ddl.columns.map(([type, nullable, defaultSql], i) => ({ name: columns[i]!, type, nullable, defaultSql, autoIncrement: false })),
+    columns: ddl.columns.map(([column, type, nullable, defaultSql]) => ({ name: column, type, nullable, defaultSql, autoIncrement: false })),
     primaryKey: ["ID"],
     keys: ddl.keys.map(([key, unique, keyColumns]) => ({ name: key, unique, columns: keyColumns })),
   };

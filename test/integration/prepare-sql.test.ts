@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import { type EntityDescriptor, expandIn, expandInsert, toFloat32, updateSql, ValidationError } from "beeorm/runtime";
+import { columnNames, type EntityDescriptor, expandIn, expandInsert, toFloat32, updateSql, ValidationError } from "beeorm/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EntityModel, FieldModel } from "../../generator/model.js";
 import { schema } from "../../generated/index.js";
@@ -84,10 +84,10 @@ it("the generated barrel describes every entity of schema/, columns and indexes 
     const e = modelOf(d);
     expect(d.table).toBe(e.table);
     expect(d.mysqlPool).toBe(e.mysqlPool);
-    expect(d.columns).toEqual(e.fields.map((f) => f.column));
-    expect(d.hasBytes, `${d.name}.hasBytes`).toBe(e.fields.some((f) => f.type.kind === "bytes"));
+    expect(columnNames(d)).toEqual(e.fields.map((f) => f.column));
+    expect(d.hasBytes === true, `${d.name}.hasBytes`).toBe(e.fields.some((f) => f.type.kind === "bytes"));
     const position = (name: string): number => e.fields.findIndex((f) => f.name === name);
-    expect(d.indexes.map((i) => [i.name, i.unique, i.cached, i.columns])).toEqual(
+    expect(d.indexes.map((i) => [i.name, i.unique === true, i.cached === true, i.columns])).toEqual(
       e.indexes.map((i) => [i.name, i.unique, i.cached, i.fields.map(position)]),
     );
   }
@@ -95,14 +95,14 @@ it("the generated barrel describes every entity of schema/, columns and indexes 
 
 describe("the SQL texts have the shape the runtime completes", () => {
   it.each(descriptors.map((d) => [d.name, d] as const))("%s", (_name, d) => {
-    const n = d.columns.length;
+    const n = columnNames(d).length;
     const s = d.sql;
     // Plain strings, nothing else: no key the runtime does not know and no key missing.
     expect(Object.keys(s).sort()).toEqual([...SQL_KEYS].sort());
     for (const key of SQL_KEYS) expect(typeof (s as unknown as Record<string, unknown>)[key], key).toBe("string");
 
     // insert: one row of every column in `columns` order; expandInsert repeats its final group.
-    expect(s.insert).toBe(`INSERT INTO ${quote(d.table)} (${d.columns.map(quote).join(", ")}) VALUES (${marks(n)})`);
+    expect(s.insert).toBe(`INSERT INTO ${quote(d.table)} (${columnNames(d).map(quote).join(", ")}) VALUES (${marks(n)})`);
     expect(expandInsert(s.insert, 1)).toBe(s.insert);
     expect(expandInsert(s.insert, 3)).toBe(`${s.insert}, (${marks(n)}), (${marks(n)})`);
 
@@ -119,13 +119,13 @@ describe("the SQL texts have the shape the runtime completes", () => {
       expect(sql).not.toMatch(/\bWHERE\b|\?/);
     }
     expect(s.update).toBe(`UPDATE ${quote(d.table)} SET `);
-    expect(updateSql(s.update, d.columns, [1])).toBe(`UPDATE ${quote(d.table)} SET ${quote(d.columns[1]!)} = ? WHERE \`ID\` = ?`);
+    expect(updateSql(s.update, columnNames(d), [1])).toBe(`UPDATE ${quote(d.table)} SET ${quote(columnNames(d)[1]!)} = ? WHERE \`ID\` = ?`);
 
     // Index conditions: what follows `WHERE `, one `?` per column in index order, nullable
     // columns compared with `<=>`, ordered by id, a unique lookup limited to one row.
     const fields = modelOf(d).fields;
     for (const index of d.indexes) {
-      const condition = index.columns.map((c) => `${quote(d.columns[c]!)} ${fields[c]!.nullable ? "<=>" : "="} ?`).join(" AND ");
+      const condition = index.columns.map((c) => `${quote(columnNames(d)[c]!)} ${fields[c]!.nullable ? "<=>" : "="} ?`).join(" AND ");
       expect(index.where, index.name).toBe(`${condition} ORDER BY \`ID\`${index.unique ? " LIMIT 1" : ""}`);
     }
   });
@@ -141,9 +141,9 @@ describe("every SQL text is accepted by PREPARE", () => {
   }
 
   function statementsOf(d: Descriptor): Statement[] {
-    const n = d.columns.length;
+    const n = columnNames(d).length;
     const s = d.sql;
-    const every = d.columns;
+    const every = columnNames(d);
     const id = ["ID"];
     const count = ["COUNT(*)"];
     const all: Statement[] = [
@@ -169,9 +169,9 @@ describe("every SQL text is accepted by PREPARE", () => {
     ];
     const others = Array.from({ length: n - 1 }, (_, k) => k + 1);
     for (const c of others) {
-      all.push({ label: `update ${d.columns[c]!}`, sql: updateSql(s.update, d.columns, [c]), params: 2, resultColumns: [] });
+      all.push({ label: `update ${columnNames(d)[c]!}`, sql: updateSql(s.update, columnNames(d), [c]), params: 2, resultColumns: [] });
     }
-    all.push({ label: "update all", sql: updateSql(s.update, d.columns, others), params: n, resultColumns: [] });
+    all.push({ label: "update all", sql: updateSql(s.update, columnNames(d), others), params: n, resultColumns: [] });
     for (const index of d.indexes) {
       const params = index.columns.length;
       all.push({ label: `index ${index.name} ids`, sql: indexIdsSql(d, index.where), params, resultColumns: id });
@@ -202,7 +202,7 @@ describe("every SQL text is accepted by PREPARE", () => {
   it.each(descriptors.map((d) => [d.name, d] as const))("%s", async (_name, d) => {
     const { conn } = dbOf(d);
     const statements = statementsOf(d);
-    expect(statements.length).toBeGreaterThanOrEqual(16 + d.columns.length + 2 * d.indexes.length);
+    expect(statements.length).toBeGreaterThanOrEqual(16 + columnNames(d).length + 2 * d.indexes.length);
     for (const s of statements) {
       // The SQL-level PREPARE the brief asks for…
       await conn.query("PREPARE beeorm_stmt FROM ?", [s.sql]);
@@ -365,7 +365,7 @@ describe("a real round trip per entity", () => {
   it.each(descriptors.map((d) => [d.name, d] as const))("%s", async (_name, d) => {
     const { conn } = dbOf(d);
     const entity = modelOf(d);
-    const n = d.columns.length;
+    const n = columnNames(d).length;
     const a = draft(d, ID_A, 0);
     const b = draft(d, ID_B, 1);
 
@@ -451,7 +451,7 @@ describe("a real round trip per entity", () => {
     const c = draft(d, ID_C, 2);
     const positions = entity.fields.flatMap((f, i) => (i === 0 || (!f.nullable && f.default === undefined) ? [i] : []));
     const row = d.toRow(c);
-    const quoted = positions.map((i) => quote(d.columns[i]!)).join(", ");
+    const quoted = positions.map((i) => quote(columnNames(d)[i]!)).join(", ");
     await conn.execute(`INSERT INTO ${quote(d.table)} (${quoted}) VALUES (${marks(positions.length)})`, positions.map((i) => row[i]) as never[]);
     expect(await selectById(d, ID_C)).toStrictEqual(c);
 
@@ -464,17 +464,17 @@ describe("a real round trip per entity", () => {
     const others = Array.from({ length: n - 1 }, (_, k) => k + 1);
     const aRow = d.toRow(a);
     const bRow = d.toRow(b);
-    const [updated] = await conn.execute<ResultSetHeader>(updateSql(d.sql.update, d.columns, others), [...others.map((i) => bRow[i]), ID_A] as never[]);
+    const [updated] = await conn.execute<ResultSetHeader>(updateSql(d.sql.update, columnNames(d), others), [...others.map((i) => bRow[i]), ID_A] as never[]);
     expect(updated.affectedRows).toBe(1);
     expect(await selectById(d, ID_A)).toStrictEqual({ ...b, id: ID_A });
     const first = entity.fields[1]!;
-    await conn.execute(updateSql(d.sql.update, d.columns, [1]), [aRow[1], ID_A] as never[]);
+    await conn.execute(updateSql(d.sql.update, columnNames(d), [1]), [aRow[1], ID_A] as never[]);
     const mixed: Draft = { ...b, id: ID_A, [first.name]: a[first.name] };
     expect(await selectById(d, ID_A)).toStrictEqual(mixed);
     const changed = d.changes(mixed, a);
     expect(changed).toEqual(differing.filter((i) => i !== 1));
     if (changed.length > 0) {
-      await conn.execute(updateSql(d.sql.update, d.columns, changed), [...changed.map((i) => aRow[i]), ID_A] as never[]);
+      await conn.execute(updateSql(d.sql.update, columnNames(d), changed), [...changed.map((i) => aRow[i]), ID_A] as never[]);
     }
     expect(await selectById(d, ID_A)).toStrictEqual(a);
 
@@ -530,7 +530,7 @@ describe("float columns", () => {
         expect(d.changes(e, binary)).toEqual([]);
         expect(decodeRow(d, encodeRow(d, e))[f.name]).toBe(e[f.name]);
         expect(decodeRow(d, encodeRow(d, binary))).toStrictEqual(e);
-        expect(d.columns[i]).toBe(f.column);
+        expect(columnNames(d)[i]).toBe(f.column);
       }
       await conn.query(`DELETE FROM ${quote(d.table)}`);
       expect(mismatches).toEqual([]);

@@ -4,7 +4,7 @@
  * the context's changes, so fixing the value and flushing again succeeds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValidationError } from "beeorm/runtime";
+import { columnNames, ValidationError } from "beeorm/runtime";
 import { everythingEntity, type EverythingDraft } from "../fixtures/matrix/generated/index.js";
 import { openHarness, type Harness } from "./harness.js";
 import { everythingInput } from "./inputs.js";
@@ -209,7 +209,7 @@ describe("nullable fields", () => {
 
     for (const id of [inserted.id, withValues.id]) {
       const cached = JSON.parse((await h.redis.get(h.keys("Everything").row(id)))!) as unknown[];
-      for (const field of NULLABLE) expect(cached[everythingEntity.columns.indexOf(field)], `Redis ${field}`).toBeNull();
+      for (const field of NULLABLE) expect(cached[columnNames(everythingEntity).indexOf(field)], `Redis ${field}`).toBeNull();
       const local = await h.rec.step(() => h.engine.newContext().everything.getById(id));
       expect(local.counts.local).toBe(1);
       for (const field of NULLABLE) expect(local.value![field], `local ${field}`).toBeNull();

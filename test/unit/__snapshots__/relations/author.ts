@@ -57,19 +57,16 @@ export const authorEntity: EntityDescriptor<AuthorDraft, AuthorInput> = {
   name: "Author",
   table: "Author",
   mysqlPool: "default",
+  asyncQueue: "default",
   redisCache: "default",
   localCache: 100,
   cacheAll: true,
-  asyncQueue: "default",
-  logTable: undefined,
   schemaHash: "807a30c1c7d5",
-  hasBytes: false,
-  columns: ["ID", "name", "email"],
   ddl: {
     columns: [
-      ["bigint unsigned", false],
-      ["varchar(100)", false],
-      ["varchar(190)", true],
+      ["ID", "bigint unsigned", false],
+      ["name", "varchar(100)", false],
+      ["email", "varchar(190)", true],
     ],
     keys: [
       ["name", true, ["name"]],
@@ -85,13 +82,7 @@ export const authorEntity: EntityDescriptor<AuthorDraft, AuthorInput> = {
       columns: [1],
       where: "`name` = ? ORDER BY `ID` LIMIT 1",
     },
-    {
-      name: "email",
-      unique: false,
-      cached: false,
-      columns: [2],
-      where: "`email` <=> ? ORDER BY `ID`",
-    },
+    { name: "email", columns: [2], where: "`email` <=> ? ORDER BY `ID`" },
   ],
   /** A draft of a new Author: the input over the schema's defaults (what `new()` returns). */
   create(id, input) {

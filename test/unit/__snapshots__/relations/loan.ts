@@ -51,19 +51,14 @@ export const loanEntity: EntityDescriptor<LoanDraft, LoanInput> = {
   name: "Loan",
   table: "loans",
   mysqlPool: "logs",
-  redisCache: undefined,
-  localCache: 0,
-  cacheAll: false,
   asyncQueue: "logs",
-  logTable: undefined,
+  localCache: 0,
   schemaHash: "703c5e6de714",
-  hasBytes: false,
-  columns: ["ID", "book", "since"],
   ddl: {
     columns: [
-      ["bigint unsigned", false],
-      ["bigint unsigned", false],
-      ["datetime", false],
+      ["ID", "bigint unsigned", false],
+      ["book", "bigint unsigned", false],
+      ["since", "datetime", false],
     ],
     keys: [
       ["since", false, ["since"]],
@@ -72,14 +67,8 @@ export const loanEntity: EntityDescriptor<LoanDraft, LoanInput> = {
   },
   sql: loanSql,
   indexes: [
-    {
-      name: "since",
-      unique: false,
-      cached: true,
-      columns: [2],
-      where: "`since` = ? ORDER BY `ID`",
-    },
-    { name: "book", unique: false, cached: false, columns: [1], where: "`book` = ? ORDER BY `ID`" },
+    { name: "since", cached: true, columns: [2], where: "`since` = ? ORDER BY `ID`" },
+    { name: "book", columns: [1], where: "`book` = ? ORDER BY `ID`" },
   ],
   /** A draft of a new Loan: the input over the schema's defaults (what `new()` returns). */
   create(id, input) {
