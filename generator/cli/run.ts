@@ -1,7 +1,5 @@
 /** `beeorm-gen` as a function of its arguments, so tests can run it in-process. */
-import { existsSync } from "node:fs";
 import { OutputCache } from "../emit/output-cache.js";
-import { startPrinter } from "../emit/render.js";
 import { parseArgs, USAGE, UsageError, type CliOptions } from "./args.js";
 import { defaultCacheDir, generate } from "./generate.js";
 
@@ -36,8 +34,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function generateOnce(options: CliOptions, io: CliIo): Promise<number> {
   const started = performance.now();
   const cacheDir = options.cache ? defaultCacheDir(io.cwd) : undefined;
-  // Nothing cached yet: nearly every file will be printed, so the printer thread starts loading now.
-  if (cacheDir === undefined || !existsSync(cacheDir)) startPrinter();
   const cache = new OutputCache(cacheDir, options.check);
   const outcome = await generate({ schemaDir: options.schemaDir, outDir: options.outDir, cwd: io.cwd, dryRun: options.check, cache });
   if (!outcome.ok) {

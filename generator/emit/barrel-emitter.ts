@@ -1,5 +1,6 @@
 /** `index.ts`: re-exports every entity and enum, and the schema descriptor the runtime reads. */
-import { StructureKind, VariableDeclarationKind, type ImportDeclarationStructure, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
+import type { ImportDeclarationStructure, OptionalKind, SourceFileStructure, StatementStructures } from "ts-morph";
+import { StructureKind, VariableDeclarationKind } from "./kinds.js";
 import type { MysqlPoolModel, RedisPoolModel, UrlValue } from "../model.js";
 import { camelCase, descriptorName, entityModule } from "./names.js";
 import { RUNTIME_API } from "../../runtime/schema-descriptor.js";

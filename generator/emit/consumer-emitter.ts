@@ -3,7 +3,8 @@
  * to the runtime's `runConsumerMain` with the schema's `createEngine`, under a TSDoc block that
  * says how to run it, which queues it serves and which environment variables name its pools.
  */
-import { StructureKind, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
+import type { OptionalKind, SourceFileStructure, StatementStructures } from "ts-morph";
+import { StructureKind } from "./kinds.js";
 import type { MysqlPoolModel, RedisPoolModel } from "../model.js";
 import { fileHeader } from "./structure-helpers.js";
 

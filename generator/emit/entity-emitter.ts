@@ -3,7 +3,8 @@
  * (validation, row and cache converters, change detection) as straight-line code.
  */
 import { createHash } from "node:crypto";
-import { StructureKind, VariableDeclarationKind, type ImportDeclarationStructure, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
+import type { ImportDeclarationStructure, OptionalKind, SourceFileStructure, StatementStructures } from "ts-morph";
+import { StructureKind, VariableDeclarationKind } from "./kinds.js";
 import type { EntityModel } from "../model.js";
 import {
   changedCondition,

@@ -1,5 +1,6 @@
 /** `enums.ts`: every enum as a const object, a string-literal union type and an ordered values list. */
-import { StructureKind, VariableDeclarationKind, type OptionalKind, type SourceFileStructure, type StatementStructures } from "ts-morph";
+import type { OptionalKind, SourceFileStructure, StatementStructures } from "ts-morph";
+import { StructureKind, VariableDeclarationKind } from "./kinds.js";
 import type { EnumModel } from "../model.js";
 import { enumValuesName } from "./names.js";
 import { docs, fileHeader } from "./structure-helpers.js";

@@ -2,7 +2,8 @@
  * The repository class of an entity (`orm.category`): the runtime's Repository with one typed
  * loader per index, each with TSDoc, an example and the SQL it runs on a cache miss.
  */
-import { StructureKind, type ClassDeclarationStructure, type MethodDeclarationStructure, type OptionalKind } from "ts-morph";
+import type { ClassDeclarationStructure, MethodDeclarationStructure, OptionalKind } from "ts-morph";
+import { StructureKind } from "./kinds.js";
 import type { EntityModel, FieldModel, IndexModel } from "../model.js";
 import { draftType } from "./field-code.js";
 import { camelCase, descriptorName, pascalCase } from "./names.js";

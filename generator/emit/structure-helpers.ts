@@ -1,5 +1,6 @@
 /** Small builders shared by the ts-morph emitters. */
-import { StructureKind, type ImportDeclarationStructure, type JSDocStructure } from "ts-morph";
+import type { ImportDeclarationStructure, JSDocStructure } from "ts-morph";
+import { StructureKind } from "./kinds.js";
 
 /** Runtime functions generated code may call; imported only when used. */
 const RUNTIME_HELPERS = [
