@@ -65,6 +65,14 @@ interface Read {
  */
 const TRANSACTIONS_PER_QUEUE = 2;
 
+/**
+ * Partitions in flight by default: one queue's every partition. Their batches, read together,
+ * share one transaction with their rows merged in id order. With fewer (BeeORM's 11), draining a
+ * queue ends with a second transaction for the partitions left over, which starts only once the
+ * first has committed and inserts between its rows (splitting the pages it just filled).
+ */
+export const DEFAULT_WORKERS = PARTITIONS;
+
 /** Every queue of the engine's entities, one per (Redis pool, queue name). */
 export function queuesOf(engine: Engine<unknown>): QueueTarget[] {
   const queues = new Map<string, QueueTarget>();
@@ -88,7 +96,7 @@ export function queuesOf(engine: Engine<unknown>): QueueTarget[] {
 }
 
 export async function consumeAsyncFlushEvents(engine: Engine<unknown>, options: ConsumeOptions = {}): Promise<ConsumeResult> {
-  const { block = false, signal, workers = 11, batchSize = 1000, leaseMs = 30_000, onLog } = options;
+  const { block = false, signal, workers = DEFAULT_WORKERS, batchSize = 1000, leaseMs = 30_000, onLog } = options;
   const queues = queuesOf(engine);
   const retrier = new Retrier(signal, onLog);
   const totals = { applied: 0, deadLettered: 0 };

@@ -5,6 +5,7 @@
  */
 import type { Engine } from "../engine.js";
 import type { ConsumeOptions, ConsumeResult } from "./consume-types.js";
+import { DEFAULT_WORKERS } from "./consume.js";
 import { parseConsumerArgs, usage, UsageError, type ConsumerCommand } from "./consumer-cli-args.js";
 import { clock, formatDeadLetters, formatPending, formatProgress, formatStatus } from "./consumer-cli-format.js";
 import type { QueueStatus } from "./inspect.js";
@@ -148,7 +149,7 @@ async function consume(engine: AnyEngine, command: Extract<ConsumerCommand, { ki
   if (io.signal?.aborted) external();
 
   const names = queueNames(sortedQueues(engine));
-  const settings = `workers ${command.workers ?? 11}, batch ${command.batchSize ?? 1000}`;
+  const settings = `workers ${command.workers ?? DEFAULT_WORKERS}, batch ${command.batchSize ?? 1000}`;
   io.out(`${clock()} ${command.drain ? "draining" : "consuming"} ${names.length} queue${names.length === 1 ? "" : "s"} (${names.join(", ")}); ${settings}${command.drain ? "" : "; Ctrl-C to stop"}`);
   const progress = new Progress(engine, io);
   const timer = setInterval(() => void progress.tick(), io.progressMs ?? 5000);
