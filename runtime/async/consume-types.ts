@@ -6,9 +6,9 @@ export interface ConsumeOptions {
   /** Stops a blocking consumer: the current batch finishes (or rolls back), leases are released. */
   readonly signal?: AbortSignal;
   /**
-   * Partitions applied in parallel (BeeORM's lazy-flush workers). Default 16, a queue's
-   * partitions. Their batches are written by at most two transactions per queue at once; batches
-   * ready together share a transaction (group-commit.ts).
+   * Partitions applied in parallel (BeeORM's lazy-flush workers). Default 11; 16 (a queue's
+   * partitions) drains a large backlog a little faster. Their batches are written by at most two
+   * transactions per queue at once; batches ready together share a transaction (group-commit.ts).
    */
   readonly workers?: number;
   /** Events per batch: read from one partition at a time, applied in one transaction (with other partitions' batches ready at the same time). Default 1000. */

@@ -66,12 +66,13 @@ interface Read {
 const TRANSACTIONS_PER_QUEUE = 2;
 
 /**
- * Partitions in flight by default: one queue's every partition. Their batches, read together,
- * share one transaction with their rows merged in id order. With fewer (BeeORM's 11), draining a
- * queue ends with a second transaction for the partitions left over, which starts only once the
- * first has committed and inserts between its rows (splitting the pages it just filled).
+ * Partitions in flight by default: BeeORM's 11 lazy-flush workers, as the issue that specified the
+ * consumer asks. `workers: 16` (one queue's every partition) drains a large backlog about 5%
+ * faster: all of a queue's batches read together then share one transaction, rows merged in id
+ * order, while with 11 the partitions left over follow in a second transaction once the first
+ * has committed, inserting between its rows.
  */
-export const DEFAULT_WORKERS = PARTITIONS;
+export const DEFAULT_WORKERS = 11;
 
 /** Every queue of the engine's entities, one per (Redis pool, queue name). */
 export function queuesOf(engine: Engine<unknown>): QueueTarget[] {

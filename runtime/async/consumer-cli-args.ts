@@ -25,7 +25,7 @@ export function usage(program: string): string {
 
 Consumer options:
   --drain        apply what is queued, then exit (default: keep waiting for new events)
-  --workers N    partitions applied in parallel (default 16: one queue's partitions)
+  --workers N    partitions applied in parallel (default 11; 16, a queue's partitions, drains backlogs faster)
   --batch N      events per MySQL transaction (default 1000)
 
 QUEUE is an @asyncQueue name or a MySQL pool name (see \`status\`); NAME@REDISPOOL picks one Redis
