@@ -38,15 +38,12 @@ export interface AuditEntryInput {
   checksum?: Uint8Array | null;
 }
 
-/** An AuditEntry being created or edited: `orm.auditEntry.new()` and `edit()` return one. */
+/** An AuditEntry being created or edited: `orm.auditEntry.new()` and `edit()` return one. It has every field of `AuditEntryInput` (documented there), none optional. */
 export interface AuditEntryDraft extends AuditEntryInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `target` bigint unsigned. */
   target: bigint | null;
-  /** Column `details` mediumtext. */
   details: string | null;
-  /** Column `checksum` blob. */
   checksum: Uint8Array | null;
 }
 

@@ -28,20 +28,16 @@ export interface BrandInput {
 }
 
 /**
- * A Brand being created or edited: `orm.brand.new()` and `edit()` return one.
+ * A Brand being created or edited: `orm.brand.new()` and `edit()` return one. It has every field of `BrandInput` (documented there), none optional.
  *
  * A manufacturer.
  */
 export interface BrandDraft extends BrandInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `country` varchar(2) NOT NULL. */
   country: string;
-  /** Column `founded` smallint. */
   founded: number | null;
-  /** Column `website` varchar(300). */
   website: string | null;
-  /** Column `logo` mediumblob. */
   logo: Uint8Array | null;
 }
 

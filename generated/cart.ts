@@ -45,22 +45,17 @@ export interface CartInput {
 }
 
 /**
- * A Cart being created or edited: `orm.cart.new()` and `edit()` return one.
+ * A Cart being created or edited: `orm.cart.new()` and `edit()` return one. It has every field of `CartInput` (documented there), none optional.
  *
  * A shopping cart kept hot in the sessions Redis.
  */
 export interface CartDraft extends CartInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `customer` bigint unsigned. The id of a Customer. */
   customer: number | null;
-  /** Column `items` tinyint unsigned NOT NULL. */
   items: number;
-  /** Column `amount` float NOT NULL. */
   amount: number;
-  /** Column `payload` longblob. */
   payload: Uint8Array | null;
-  /** Column `flags` set('new','sale','eco') NOT NULL. */
   flags: Tag[];
 }
 

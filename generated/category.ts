@@ -33,22 +33,15 @@ export interface CategoryInput {
 }
 
 /**
- * A Category being created or edited: `orm.category.new()` and `edit()` return one.
+ * A Category being created or edited: `orm.category.new()` and `edit()` return one. It has every field of `CategoryInput` (documented there), none optional.
  *
  * A product category; doc comments flow into the generated TSDoc.
  */
 export interface CategoryDraft extends CategoryInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /**
-   * The parent category, or null for a top-level one.
-   *
-   * Column `parent` bigint unsigned. The id of a Category.
-   */
   parent: number | null;
-  /** Column `status` enum('active','archived','banned') NOT NULL. */
   status: Status;
-  /** Column `position` smallint unsigned NOT NULL. */
   position: number;
 }
 

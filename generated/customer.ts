@@ -47,23 +47,14 @@ export interface CustomerInput {
   country: string;
 }
 
-/** A Customer being created or edited: `orm.customer.new()` and `edit()` return one. */
+/** A Customer being created or edited: `orm.customer.new()` and `edit()` return one. It has every field of `CustomerInput` (documented there), none optional. */
 export interface CustomerDraft extends CustomerInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `birthday` date. */
   birthday: Date | null;
-  /** Column `vip` tinyint(1) NOT NULL. */
   vip: boolean;
-  /**
-   * Loyalty points never go below zero.
-   *
-   * Column `points` int unsigned NOT NULL.
-   */
   points: number;
-  /** Column `balance` decimal(12,2) NOT NULL. */
   balance: number;
-  /** Column `lastSeen` datetime. */
   lastSeen: Date | null;
 }
 

@@ -28,13 +28,11 @@ export interface OrderLineInput {
   discount?: number | null;
 }
 
-/** An OrderLine being created or edited: `orm.orderLine.new()` and `edit()` return one. */
+/** An OrderLine being created or edited: `orm.orderLine.new()` and `edit()` return one. It has every field of `OrderLineInput` (documented there), none optional. */
 export interface OrderLineDraft extends OrderLineInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `quantity` smallint unsigned NOT NULL. */
   quantity: number;
-  /** Column `discount` float unsigned. */
   discount: number | null;
 }
 

@@ -32,13 +32,11 @@ export interface OrderInput {
   note?: string | null;
 }
 
-/** An Order being created or edited: `orm.order.new()` and `edit()` return one. */
+/** An Order being created or edited: `orm.order.new()` and `edit()` return one. It has every field of `OrderInput` (documented there), none optional. */
 export interface OrderDraft extends OrderInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `state` enum('new','paid','shipped','delivered','cancelled') NOT NULL. */
   state: OrderState;
-  /** Column `note` mediumtext. */
   note: string | null;
 }
 

@@ -64,23 +64,16 @@ export interface ProductInput {
   sku: string;
 }
 
-/** A Product being created or edited: `orm.product.new()` and `edit()` return one. */
+/** A Product being created or edited: `orm.product.new()` and `edit()` return one. It has every field of `ProductInput` (documented there), none optional. */
 export interface ProductDraft extends ProductInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `weight` double. */
   weight: number | null;
-  /** Column `brand` bigint unsigned. The id of a Brand. */
   brand: number | null;
-  /** Column `tags` set('new','sale','eco'). */
   tags: Tag[] | null;
-  /** Column `rating` enum('G','PG','PG-13','NC-17') NOT NULL. */
   rating: Rating;
-  /** Column `releaseOn` date. */
   releaseOn: Date | null;
-  /** Column `photo` blob. */
   photo: Uint8Array | null;
-  /** Column `description` mediumtext. */
   description: string | null;
 }
 

@@ -31,11 +31,10 @@ export interface ReviewInput {
   createdAt: Date;
 }
 
-/** A Review being created or edited: `orm.review.new()` and `edit()` return one. */
+/** A Review being created or edited: `orm.review.new()` and `edit()` return one. It has every field of `ReviewInput` (documented there), none optional. */
 export interface ReviewDraft extends ReviewInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `helpful` int NOT NULL. */
   helpful: number;
 }
 

@@ -36,18 +36,15 @@ export interface StockMoveInput {
 }
 
 /**
- * A StockMove being created or edited: `orm.stockMove.new()` and `edit()` return one.
+ * A StockMove being created or edited: `orm.stockMove.new()` and `edit()` return one. It has every field of `StockMoveInput` (documented there), none optional.
  *
  * A stock movement. Quantities are signed: negative for goods leaving the warehouse.
  */
 export interface StockMoveDraft extends StockMoveInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `smallDelta` tinyint. */
   smallDelta: number | null;
-  /** Column `lineNo` mediumint unsigned NOT NULL. */
   lineNo: number;
-  /** Column `external` bigint. */
   external: bigint | null;
 }
 

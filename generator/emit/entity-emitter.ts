@@ -55,9 +55,12 @@ export function entityFileStructure({ entity, header }: EntityFileInput): Option
       name: draft,
       isExported: true,
       extends: [input],
-      docs: docs(`${capitalize(article(name))} ${name} being created or edited: \`orm.${camelCase(name)}.new()\` and \`edit()\` return one.${entity.doc ? `\n\n${entity.doc}` : ""}`),
-      // The id, and every field the input may leave out: a draft always has them.
-      properties: fields.filter((f, i) => i === 0 || isOptionalInput(f)).map((f) => ({ name: f.name, type: draftType(f), docs: docs(fieldDoc(entity, f.name)) })),
+      docs: docs(`${capitalize(article(name))} ${name} being created or edited: \`orm.${camelCase(name)}.new()\` and \`edit()\` return one. It has every field of \`${input}\` (documented there), none optional.${entity.doc ? `\n\n${entity.doc}` : ""}`),
+      // The id, and every field the input may leave out: a draft always has them. Their TSDoc is
+      // the input's (editors show an inherited property's documentation), written once.
+      properties: fields
+        .filter((f, i) => i === 0 || isOptionalInput(f))
+        .map((f, i) => ({ name: f.name, type: draftType(f), ...(i === 0 ? { docs: docs(fieldDoc(entity, f.name)) } : {}) })),
     },
     {
       kind: StructureKind.TypeAlias,

@@ -73,42 +73,27 @@ export interface FilmInput {
 }
 
 /**
- * A Film being created or edited: `orm.film.new()` and `edit()` return one.
+ * A Film being created or edited: `orm.film.new()` and `edit()` return one. It has every field of `FilmInput` (documented there), none optional.
  *
  * A film with every kind of default.
  */
 export interface FilmDraft extends FilmInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `color` enum('red','green','blue') NOT NULL. */
   color: Color;
-  /** Column `rating` enum('G','PG','PG-13','NC-17','Deleted Scenes') NOT NULL. */
   rating: Rating;
-  /** Column `colors` set('red','green','blue') NOT NULL. */
   colors: Color[];
-  /** Column `palette` set('red','green','blue') NOT NULL. */
   palette: Color[];
-  /** Column `maybe` enum('G','PG','PG-13','NC-17','Deleted Scenes'). */
   maybe: Rating | null;
-  /** Column `quoted` enum('plain','it''s','back\\slash','say "hi"') NOT NULL. */
   quoted: Quote;
-  /** Column `moods` set('plain','it''s','back\\slash','say "hi"'). */
   moods: Quote[] | null;
-  /** Column `title` varchar(50) NOT NULL. */
   title: string;
-  /** Column `count` int NOT NULL. */
   count: number;
-  /** Column `big` bigint NOT NULL. */
   big: bigint;
-  /** Column `price` decimal(8,3) NOT NULL. */
   price: number;
-  /** Column `active` tinyint(1) NOT NULL. */
   active: boolean;
-  /** Column `weight` double NOT NULL. */
   weight: number;
-  /** Column `day` date NOT NULL. */
   day: Date;
-  /** Column `moment` datetime NOT NULL. */
   moment: Date;
 }
 

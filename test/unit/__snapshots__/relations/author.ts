@@ -18,14 +18,13 @@ export interface AuthorInput {
 }
 
 /**
- * An Author being created or edited: `orm.author.new()` and `edit()` return one.
+ * An Author being created or edited: `orm.author.new()` and `edit()` return one. It has every field of `AuthorInput` (documented there), none optional.
  *
  * Someone who writes books.
  */
 export interface AuthorDraft extends AuthorInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `email` varchar(190). */
   email: string | null;
 }
 

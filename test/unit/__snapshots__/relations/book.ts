@@ -31,13 +31,11 @@ export interface BookInput {
   published?: Date | null;
 }
 
-/** A Book being created or edited: `orm.book.new()` and `edit()` return one. */
+/** A Book being created or edited: `orm.book.new()` and `edit()` return one. It has every field of `BookInput` (documented there), none optional. */
 export interface BookDraft extends BookInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `coAuthor` bigint unsigned. The id of an Author. */
   coAuthor: number | null;
-  /** Column `published` date. */
   published: Date | null;
 }
 

@@ -21,7 +21,7 @@ export interface LoanInput {
   since: Date;
 }
 
-/** A Loan being created or edited: `orm.loan.new()` and `edit()` return one. */
+/** A Loan being created or edited: `orm.loan.new()` and `edit()` return one. It has every field of `LoanInput` (documented there), none optional. */
 export interface LoanDraft extends LoanInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;

@@ -87,28 +87,20 @@ export interface ScalarsInput {
 }
 
 /**
- * A Scalars being created or edited: `orm.scalars.new()` and `edit()` return one.
+ * A Scalars being created or edited: `orm.scalars.new()` and `edit()` return one. It has every field of `ScalarsInput` (documented there), none optional.
  *
  * One column of each scalar type, required and nullable.
  */
 export interface ScalarsDraft extends ScalarsInput {
   /** Primary key, assigned by `new()` before any SQL runs. Column `ID` bigint unsigned NOT NULL. */
   id: number;
-  /** Column `flagOpt` tinyint(1). */
   flagOpt: boolean | null;
-  /** Column `u64` bigint unsigned. */
   u64: bigint | null;
-  /** Column `f64` double. */
   f64: number | null;
-  /** Column `ratio` decimal(5,4). */
   ratio: number | null;
-  /** Column `body` mediumtext. */
   body: string | null;
-  /** Column `moment` datetime. */
   moment: Date | null;
-  /** Column `small` blob. */
   small: Uint8Array | null;
-  /** Column `mediumData` mediumblob. */
   mediumData: Uint8Array | null;
 }
 
