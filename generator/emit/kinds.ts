@@ -13,7 +13,6 @@ export const StructureKind = {
   ImportDeclaration: 16 as TsMorphStructureKind.ImportDeclaration,
   Interface: 19 as TsMorphStructureKind.Interface,
   JSDoc: 24 as TsMorphStructureKind.JSDoc,
-  SourceFile: 36 as TsMorphStructureKind.SourceFile,
   TypeAlias: 38 as TsMorphStructureKind.TypeAlias,
   VariableStatement: 41 as TsMorphStructureKind.VariableStatement,
 } as const;
